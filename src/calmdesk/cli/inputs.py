@@ -1,0 +1,109 @@
+"""Reading messages to analyse from .jsonl, .csv and .txt files, with errors a person can act on."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from calmdesk.engine.vocabulary import LANGUAGES
+from calmdesk.errors import InvalidInput
+
+SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".txt")
+
+
+@dataclass(frozen=True, slots=True)
+class InputMessage:
+    """One message read from a file: its text, optional id and optional language."""
+
+    text: str
+    id: Any = None
+    lang: str | None = None
+
+
+def check_language(lang: str | None, where: str) -> str | None:
+    """``lang`` if it is one calmdesk analyses (or empty), else a clear error."""
+    if lang in (None, ""):
+        return None
+    if lang not in LANGUAGES:
+        raise InvalidInput(f"{where}: unknown language {lang!r}; use one of {', '.join(LANGUAGES)}")
+    return lang
+
+
+def read_messages(path: Path) -> list[InputMessage]:
+    """All messages of ``path``, in file order; raises InvalidInput naming the problem."""
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise InvalidInput(
+            f"{path}: unsupported file type {suffix or '(none)'!r}; "
+            f"use {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise InvalidInput(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise InvalidInput(f"{path}: is a directory, not a file") from None
+    except OSError as exc:
+        raise InvalidInput(f"{path}: cannot read the file ({exc.strerror})") from None
+    text = _decode(raw, path)
+    if suffix == ".jsonl":
+        return list(_read_jsonl(text, path))
+    if suffix == ".csv":
+        return list(_read_csv(text, path))
+    return [InputMessage(text=line) for line in text.splitlines()]
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    if b"\x00" in raw:
+        raise InvalidInput(f"{path}: looks like binary data, not UTF-8 text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InvalidInput(
+            f"{path}: not valid UTF-8 text (bad byte at position {exc.start}); "
+            "save the file as UTF-8"
+        ) from None
+
+
+def _read_jsonl(text: str, path: Path) -> Iterator[InputMessage]:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}, line {number}"
+        try:
+            obj = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise InvalidInput(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        if not isinstance(obj, dict):
+            raise InvalidInput(f"{where}: expected a JSON object with a \"text\" field")
+        if "text" not in obj:
+            raise InvalidInput(f"{where}: missing the \"text\" field")
+        if not isinstance(obj["text"], str):
+            raise InvalidInput(f"{where}: \"text\" must be a string")
+        lang = obj.get("lang")
+        if lang is not None and not isinstance(lang, str):
+            raise InvalidInput(f"{where}: \"lang\" must be a string")
+        yield InputMessage(text=obj["text"], id=obj.get("id"), lang=check_language(lang, where))
+
+
+def _read_csv(text: str, path: Path) -> Iterator[InputMessage]:
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        fields = reader.fieldnames or []
+        if "text" not in fields:
+            found = ", ".join(repr(f) for f in fields) or "none"
+            raise InvalidInput(f"{path}: no \"text\" column (columns found: {found})")
+        for row in reader:
+            where = f"{path}, line {reader.line_num}"
+            yield InputMessage(
+                text=row["text"] or "",
+                id=row.get("id") or None,
+                lang=check_language(row.get("lang"), where),
+            )
+    except csv.Error as exc:
+        raise InvalidInput(f"{path}: not a readable CSV file ({exc})") from None

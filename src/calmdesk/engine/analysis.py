@@ -1,0 +1,71 @@
+"""The Analysis of one message: the typed form of the v1 JSON contract."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Evidence:
+    """Words that support a label; ``start``/``end`` index the original text."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"start": self.start, "end": self.end, "text": self.text, "label": self.label}
+
+
+@dataclass(slots=True)
+class Abuse:
+    """Abuse found in a message: overall score, per-category scores and its target."""
+
+    score: float = 0.0
+    directed_at_staff: bool = False
+    categories: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+    )
+
+    @property
+    def flagged(self) -> bool:
+        return self.score >= 0.5
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "flagged": self.flagged,
+            "score": round(self.score, 4),
+            "directed_at_staff": self.directed_at_staff,
+            "categories": {name: round(self.categories[name], 4) for name in ABUSE_CATEGORIES},
+        }
+
+
+@dataclass(slots=True)
+class Analysis:
+    """What calmdesk read in one client message (contract ``analysis.v1``)."""
+
+    version: str
+    language: str
+    abuse: Abuse
+    emotions: dict[str, float]
+    dominant_emotion: str
+    intents: list[str]
+    severity: str
+    evidence: list[Evidence]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON-ready dict of the public contract."""
+        return {
+            "version": self.version,
+            "language": self.language,
+            "abuse": self.abuse.to_dict(),
+            "emotions": {name: round(self.emotions[name], 4) for name in EMOTIONS},
+            "dominant_emotion": self.dominant_emotion,
+            "intents": list(self.intents),
+            "severity": self.severity,
+            "evidence": [item.to_dict() for item in self.evidence],
+        }

@@ -1,0 +1,38 @@
+"""Shared test fixtures."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+SHARED = Path(__file__).resolve().parents[2] / "shared"
+CONTRACTS = SHARED / "contracts"
+
+
+def _load_validators() -> dict[str, Any]:
+    import jsonschema
+    from referencing import Registry, Resource
+
+    names = ("analysis.v1.schema.json", "assist.v1.schema.json", "assist-request.v1.schema.json")
+    if not CONTRACTS.is_dir():
+        # The schemas are copied into tests/contracts so the suite runs without ../shared too.
+        local = Path(__file__).parent / "contracts"
+        schemas = {n: json.loads((local / n).read_text()) for n in names}
+    else:
+        schemas = {n: json.loads((CONTRACTS / n).read_text()) for n in names}
+    registry = Registry().with_resources(
+        [(n, Resource.from_contents(s)) for n, s in schemas.items()]
+    )
+    return {
+        n.split(".")[0]: jsonschema.Draft202012Validator(s, registry=registry)
+        for n, s in schemas.items()
+    }
+
+
+@pytest.fixture(scope="session")
+def contract() -> dict[str, Any]:
+    """JSON Schema validators of the public contracts: "analysis", "assist", "assist-request"."""
+    return _load_validators()
