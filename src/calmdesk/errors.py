@@ -1,4 +1,4 @@
-"""calmdesk's small family of errors; each shell (CLI, HTTP) turns them into messages in one place."""
+"""calmdesk's small family of errors, turned into CLI or HTTP messages in one place each."""
 
 from __future__ import annotations
 

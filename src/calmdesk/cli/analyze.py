@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from contextlib import nullcontext
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import IO, Any
 
@@ -17,7 +17,7 @@ from calmdesk.errors import InvalidInput
 _BATCH = 512
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     json = "json"
     table = "table"
 
@@ -30,7 +30,10 @@ def register(app: typer.Typer) -> None:
 def analyze_command(
     text: str | None = typer.Argument(None, help="The client's message (quote it)."),
     file: Path | None = typer.Option(
-        None, "--file", "-f", help="Messages to analyse: .jsonl (text, id, lang), .csv (text), .txt."
+        None,
+        "--file",
+        "-f",
+        help="Messages to analyse: .jsonl (text, id, lang), .csv (text), .txt.",
     ),
     output: Path | None = typer.Option(
         None, "--output", "-o", help="Write results here instead of standard output."

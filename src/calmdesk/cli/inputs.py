@@ -80,14 +80,14 @@ def _read_jsonl(text: str, path: Path) -> Iterator[InputMessage]:
         except json.JSONDecodeError as exc:
             raise InvalidInput(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
         if not isinstance(obj, dict):
-            raise InvalidInput(f"{where}: expected a JSON object with a \"text\" field")
+            raise InvalidInput(f'{where}: expected a JSON object with a "text" field')
         if "text" not in obj:
-            raise InvalidInput(f"{where}: missing the \"text\" field")
+            raise InvalidInput(f'{where}: missing the "text" field')
         if not isinstance(obj["text"], str):
-            raise InvalidInput(f"{where}: \"text\" must be a string")
+            raise InvalidInput(f'{where}: "text" must be a string')
         lang = obj.get("lang")
         if lang is not None and not isinstance(lang, str):
-            raise InvalidInput(f"{where}: \"lang\" must be a string")
+            raise InvalidInput(f'{where}: "lang" must be a string')
         yield InputMessage(text=obj["text"], id=obj.get("id"), lang=check_language(lang, where))
 
 
@@ -97,7 +97,7 @@ def _read_csv(text: str, path: Path) -> Iterator[InputMessage]:
         fields = reader.fieldnames or []
         if "text" not in fields:
             found = ", ".join(repr(f) for f in fields) or "none"
-            raise InvalidInput(f"{path}: no \"text\" column (columns found: {found})")
+            raise InvalidInput(f'{path}: no "text" column (columns found: {found})')
         for row in reader:
             where = f"{path}, line {reader.line_num}"
             yield InputMessage(

@@ -1,0 +1,29 @@
+"""What the engine's lexicons and rules found in one message, before the learned models weigh in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calmdesk.engine.analysis import Evidence
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
+
+
+@dataclass(slots=True)
+class Findings:
+    """Rule-based reading of one message.
+
+    ``categories`` and ``emotions`` hold rule confidences in [0, 1] (0 = no cue found).
+    ``strong`` names the abuse categories with an unambiguous hit (a slur, an explicit threat of
+    violence) that no model may silence. ``intensity`` in [0, 1] comes from capitals, "!!!",
+    intensifiers and repetition cues.
+    """
+
+    categories: dict[str, float] = field(
+        default_factory=lambda: dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+    )
+    strong: set[str] = field(default_factory=set)
+    directed_at_staff: bool = False
+    emotions: dict[str, float] = field(default_factory=lambda: dict.fromkeys(EMOTIONS, 0.0))
+    intensity: float = 0.0
+    intents: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
