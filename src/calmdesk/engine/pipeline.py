@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 from calmdesk import __version__
 from calmdesk.engine.analysis import Abuse, Analysis
-from calmdesk.engine.language import detect_languages
+from calmdesk.engine.models import score
 from calmdesk.engine.vocabulary import EMOTIONS
 
 
@@ -26,8 +26,7 @@ def analyze_many(
     ``lang`` is one language for all, or one per text (None entries are detected).
     """
     given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
-    detected = detect_languages(texts)
-    langs = [g or d for g, d in zip(given, detected, strict=True)]
+    langs = score(texts, given).languages
     return [
         Analysis(
             version=__version__,
