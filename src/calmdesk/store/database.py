@@ -1,0 +1,114 @@
+"""The ``Database``: engines and sessions for one URL, built on demand (no import-time globals).
+
+SQLite (the default, a file in calmdesk's data directory) runs with WAL, foreign keys on and a
+busy timeout; writes are serialised by a process-wide lock per file and ``BEGIN IMMEDIATE``, so
+a write never fails half-way on "database is locked". Reads use their own engine and run
+concurrently. PostgreSQL URLs are used as given (``postgresql://`` means psycopg 3).
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+_BUSY_TIMEOUT_MS = 30_000
+_write_locks: dict[str, threading.RLock] = {}
+_locks_guard = threading.Lock()
+
+
+def normalise_url(url: str) -> str:
+    """Pick calmdesk's drivers: psycopg 3 for PostgreSQL, the standard module for SQLite."""
+    for prefix in ("postgresql://", "postgres://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url
+
+
+def _write_lock(key: str) -> threading.RLock:
+    with _locks_guard:
+        return _write_locks.setdefault(key, threading.RLock())
+
+
+class Database:
+    """calmdesk's records at one database URL."""
+
+    def __init__(self, url: str, *, echo: bool = False) -> None:
+        self.url = normalise_url(url)
+        parsed = make_url(self.url)
+        self.is_sqlite = parsed.get_backend_name() == "sqlite"
+        self._lock = _write_lock(self.url) if self.is_sqlite else None
+        if self.is_sqlite:
+            database = parsed.database or ""
+            if database and database != ":memory:":
+                Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            self.read_engine = self._sqlite_engine(immediate=False, echo=echo)
+            self.write_engine = self._sqlite_engine(immediate=True, echo=echo)
+        else:
+            self.read_engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
+            self.write_engine = self.read_engine
+        self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
+        self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
+
+    def _sqlite_engine(self, *, immediate: bool, echo: bool) -> Engine:
+        engine = create_engine(self.url, echo=echo, connect_args={"check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+            # Let SQLAlchemy's "begin" event emit BEGIN itself (the driver's own is deferred).
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+            cursor.execute("PRAGMA foreign_keys = ON")
+            cursor.execute("PRAGMA journal_mode = WAL")
+            cursor.execute("PRAGMA synchronous = NORMAL")
+            cursor.close()
+
+        begin = "BEGIN IMMEDIATE" if immediate else "BEGIN"
+
+        @event.listens_for(engine, "begin")
+        def _on_begin(connection: Any) -> None:
+            connection.exec_driver_sql(begin)
+
+        return engine
+
+    @contextmanager
+    def read(self) -> Iterator[Session]:
+        """A session for reading (rolled back at the end; never writes)."""
+        with self._reader() as session:
+            try:
+                yield session
+            finally:
+                session.rollback()
+
+    @contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session whose work is committed at the end, or rolled back on error."""
+        if self._lock is not None:
+            with self._lock, self._writer() as session, session.begin():
+                yield session
+        else:
+            with self._writer() as session, session.begin():
+                yield session
+
+    def upgrade(self) -> None:
+        """Bring the schema to the newest migration (creates an empty database's tables)."""
+        from calmdesk.store.migrate import upgrade
+
+        if self._lock is not None:
+            with self._lock:
+                upgrade(self)
+        else:
+            upgrade(self)
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.read_engine.dispose()
+        if self.write_engine is not self.read_engine:
+            self.write_engine.dispose()
