@@ -34,6 +34,22 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 10.0
 
+    # The server (calmdesk serve); limits protect it from oversized or abusive input.
+    api_max_body_bytes: int = Field(default=1_000_000, gt=0)
+    """Largest request body the API accepts (413 above it)."""
+    api_max_message_chars: int = Field(default=20_000, gt=0)
+    """Longest single message the API analyses (422 above it)."""
+    api_max_batch: int = Field(default=1_000, gt=0)
+    """Most messages in one batch request."""
+    api_rate_limit_per_minute: int = Field(default=600, gt=0)
+    """Requests one API token or session may make per minute (429 above it)."""
+    secret_key: SecretStr | None = None
+    """Signs session cookies; empty means a random key kept in ``data_dir/secret_key``."""
+    cookie_secure: bool = True
+    """Send session cookies only over HTTPS; turn off only for local plain-HTTP use."""
+    webhook_max_age_seconds: int = Field(default=300, gt=0)
+    """Signed webhook deliveries older than this are rejected as replays."""
+
     @property
     def resolved_database_url(self) -> str:
         """The database to use: ``database_url`` or the embedded SQLite file."""

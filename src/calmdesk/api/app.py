@@ -1,0 +1,85 @@
+"""The FastAPI application factory: ``create_app(settings)``; nothing is built at import time."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
+
+from fastapi import APIRouter, FastAPI
+
+from calmdesk import __version__
+from calmdesk.api import problems
+from calmdesk.api.limits import BodyLimit, RateLimiter
+from calmdesk.api.logs import AccessLog
+from calmdesk.settings import Settings
+from calmdesk.store.database import Database
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """\
+calmdesk reads difficult client messages, guides the reply and keeps the records that protect
+the people who answer. Authenticate with `Authorization: Bearer <token>` (API tokens) or a
+session cookie from `POST /api/v1/session` (people). Errors are RFC 9457 problem+json.
+"""
+
+
+def create_app(settings: Settings, *, database: Database | None = None) -> FastAPI:
+    """Build the calmdesk server for ``settings``.
+
+    ``database`` is an already opened store handle (tests share one); by default the app opens
+    the database named by the settings when it starts and closes it when it stops.
+    """
+    from calmdesk.api.database import open_database
+    from calmdesk.api.identity import TokenCache
+    from calmdesk.api.notifications import run_outbox_worker
+    from calmdesk.api.sessions import SessionCodec, secret_key
+
+    owns_database = database is None
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        import asyncio
+
+        worker = asyncio.create_task(run_outbox_worker(app))
+        try:
+            yield
+        finally:
+            worker.cancel()
+            with suppress(asyncio.CancelledError):
+                await worker
+            if owns_database:
+                app.state.database.dispose()
+
+    app = FastAPI(
+        title="calmdesk",
+        version=__version__,
+        description=DESCRIPTION,
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=f"{API_PREFIX}/docs",
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.database = database if database is not None else open_database(settings)
+    app.state.limiter = RateLimiter(settings.api_rate_limit_per_minute)
+    app.state.token_cache = TokenCache()
+    app.state.sessions = SessionCodec(secret_key(settings))
+
+    problems.install(app)
+    app.include_router(_api_router(), prefix=API_PREFIX)
+    from calmdesk.api.routes import health
+
+    app.include_router(health.router)
+    # Outermost first: the access log sees every answer, including a refused oversized body.
+    app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
+    app.add_middleware(AccessLog)
+    return app
+
+
+def _api_router() -> APIRouter:
+    from calmdesk.api.routes import analyze, assist, session, users
+
+    router = APIRouter()
+    for module in (analyze, assist, session, users):
+        router.include_router(module.router)
+    return router

@@ -1,0 +1,143 @@
+"""Outgoing notifications through the outbox: queued in the same transaction as the event that
+causes them, sent by a background task (or ``calmdesk notify run``), retried with backoff.
+
+Kinds: ``slack`` (a Slack-compatible webhook integration), ``email`` (an SMTP integration),
+``chatwoot_note`` and ``zammad_note`` (guidance posted back into the helpdesk). The item names
+its integration; URLs, tokens and passwords are read from the integration when sending, so the
+outbox never holds a secret.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from datetime import datetime, timedelta
+from typing import Any
+
+from fastapi import FastAPI
+from starlette.concurrency import run_in_threadpool
+
+from calmdesk.api import outbound
+from calmdesk.domain.clock import utcnow
+from calmdesk.settings import Settings
+from calmdesk.store import api_support
+from calmdesk.store import tokens as integrations
+from calmdesk.store.database import Database
+
+log = logging.getLogger("calmdesk.api.notifications")
+
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+POLL_SECONDS = 1.0
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Wait before the next try after ``attempts`` failures: 15 s, 30 s, 1 min ... at most 1 h."""
+    return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
+
+
+def queue_alert(session: Any, *, org_id: int, subject: str, text: str) -> int:
+    """Queue ``text`` for every active Slack-webhook and SMTP integration of the organisation.
+
+    Runs inside the caller's write session; returns how many notifications were queued.
+    """
+    queued = 0
+    for integration in integrations.list_integrations(session, org_id=org_id):
+        if not integration.active:
+            continue
+        if integration.kind == "slack_webhook":
+            api_support.enqueue(
+                session, org_id=org_id, kind="slack", target=integration.name,
+                payload={"text": f"*{subject}*\n{text}"},
+            )  # fmt: skip
+            queued += 1
+        elif integration.kind == "smtp":
+            api_support.enqueue(
+                session, org_id=org_id, kind="email", target=integration.name,
+                payload={"subject": subject, "body": text},
+            )  # fmt: skip
+            queued += 1
+    return queued
+
+
+def _send(session: Any, org_id: int, kind: str, target: str, payload: dict[str, Any]) -> None:
+    integration_kind = {
+        "slack": "slack_webhook",
+        "email": "smtp",
+        "chatwoot_note": "chatwoot",
+        "zammad_note": "zammad",
+    }.get(kind)
+    if integration_kind is None:
+        raise outbound.DeliveryFailed(f"unknown notification kind {kind!r}")
+    integration = integrations.get_integration(
+        session, org_id=org_id, kind=integration_kind, name=target
+    )
+    if integration is None or not integration.active:
+        raise outbound.DeliveryFailed(f"no active {integration_kind} integration {target!r}")
+    config = dict(integration.config)
+    if integration.secret:
+        # The secret field holds the credential: webhook URL, SMTP password or API token.
+        key = {"slack_webhook": "url", "smtp": "password"}.get(integration_kind, "api_token")
+        config.setdefault(key, integration.secret)
+    if kind == "slack":
+        outbound.send_slack(str(config["url"]), str(payload["text"]))
+    elif kind == "email":
+        outbound.send_email(
+            config, to=list(config.get("to", [])), subject=payload["subject"], body=payload["body"]
+        )
+    elif kind == "chatwoot_note":
+        outbound.post_chatwoot_note(
+            config, account_id=payload["account_id"],
+            conversation_id=payload["conversation_id"], content=payload["content"],
+        )  # fmt: skip
+    else:
+        outbound.post_zammad_note(config, ticket_id=payload["ticket_id"], body=payload["body"])
+
+
+def deliver_due(
+    database: Database, settings: Settings | None = None, *, now: datetime | None = None
+) -> tuple[int, int]:
+    """Send every due notification once; returns (sent, failed)."""
+    moment = now or utcnow()
+    with database.write() as session:
+        batch = api_support.claim_due(session, now=moment, lease=LEASE)
+    sent = failed = 0
+    for item_id, org_id, kind, target, payload, attempts in batch:
+        try:
+            with database.read() as session:
+                _send(session, org_id, kind, target, payload)
+        except (outbound.DeliveryFailed, KeyError, ValueError) as exc:
+            failed += 1
+            tries = attempts + 1
+            retry_at = moment + retry_delay(tries) if tries < MAX_ATTEMPTS else None
+            log.warning(
+                "notification failed",
+                extra={"item": item_id, "kind": kind, "attempt": tries, "error": str(exc)},
+            )
+            with database.write() as session:
+                api_support.mark_failed(session, item_id, error=str(exc), retry_at=retry_at)
+            continue
+        sent += 1
+        with database.write() as session:
+            api_support.mark_sent(session, item_id)
+    return sent, failed
+
+
+async def run_outbox_worker(app: FastAPI) -> None:
+    """The app's background sender: polls the outbox until the app stops."""
+    while True:
+        try:
+            await run_in_threadpool(deliver_due, app.state.database, app.state.settings)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("outbox worker error")
+        await asyncio.sleep(POLL_SECONDS)
+
+
+def run_forever(database: Database, settings: Settings) -> None:
+    """``calmdesk notify run``: send due notifications until interrupted."""
+    while True:
+        deliver_due(database, settings)
+        time.sleep(POLL_SECONDS)

@@ -1,0 +1,1 @@
+"""Inbound webhooks: helpdesks (Chatwoot, Zammad, generic JSON) and booking tools."""

@@ -1,0 +1,139 @@
+"""Small additions the API needs from the store: liveness, webhook idempotency and the outbox.
+
+Kept apart from the records engineer's repositories (owned by the API); every function takes
+the session it works in, so it commits together with the caller's other writes.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import select, text
+from sqlalchemy.exc import IntegrityError as SqlIntegrityError
+from sqlalchemy.orm import Session
+
+from calmdesk.domain.clock import utcnow
+from calmdesk.store.database import Database
+from calmdesk.store.models import OutboxItem, WebhookDelivery
+
+_NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+
+
+def ping(db: Database) -> None:
+    """Raise unless the database answers a trivial query."""
+    with db.read() as session:
+        session.execute(text("SELECT 1"))
+
+
+def claim_delivery(session: Session, *, org_id: int, source: str, delivery_id: str) -> bool:
+    """Record a webhook delivery; False when the same (source, delivery id) was stored before.
+
+    The unique constraint decides, so two workers racing on a retried delivery cannot both win.
+    """
+    exists = select(WebhookDelivery.id).where(
+        WebhookDelivery.org_id == org_id,
+        WebhookDelivery.source == source,
+        WebhookDelivery.delivery_id == delivery_id,
+    )
+    if session.scalar(exists) is not None:
+        return False
+    try:
+        with session.begin_nested():
+            session.add(WebhookDelivery(org_id=org_id, source=source, delivery_id=delivery_id))
+            session.flush()
+    except SqlIntegrityError:
+        return False
+    return True
+
+
+def set_delivery_status(
+    session: Session, *, org_id: int, source: str, delivery_id: str, status: str
+) -> None:
+    """Mark a claimed delivery processed or ignored."""
+    delivery = session.scalar(
+        select(WebhookDelivery).where(
+            WebhookDelivery.org_id == org_id,
+            WebhookDelivery.source == source,
+            WebhookDelivery.delivery_id == delivery_id,
+        )
+    )
+    if delivery is not None:
+        delivery.status = status
+
+
+def count_deliveries(session: Session, *, org_id: int, source: str) -> int:
+    """How many deliveries from ``source`` the organisation has stored."""
+    rows = session.scalars(
+        select(WebhookDelivery.id).where(
+            WebhookDelivery.org_id == org_id, WebhookDelivery.source == source
+        )
+    )
+    return len(list(rows))
+
+
+def enqueue(
+    session: Session, *, org_id: int, kind: str, target: str, payload: dict[str, Any]
+) -> OutboxItem:
+    """Queue one notification; it is sent after the surrounding transaction commits."""
+    item = OutboxItem(org_id=org_id, kind=kind, target=target, payload=payload)
+    session.add(item)
+    session.flush()
+    return item
+
+
+def due_items(
+    session: Session, *, limit: int = 50, now: datetime | None = None
+) -> list[OutboxItem]:
+    """Unsent notifications whose next attempt is due, oldest first."""
+    moment = now or utcnow()
+    query = (
+        select(OutboxItem)
+        .where(OutboxItem.sent_at.is_(None), OutboxItem.next_attempt_at <= moment)
+        .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+        .limit(limit)
+    )
+    return list(session.scalars(query))
+
+
+def mark_sent(session: Session, item_id: int) -> None:
+    """The notification went out."""
+    item = session.get(OutboxItem, item_id)
+    if item is not None:
+        item.attempts += 1
+        item.sent_at = utcnow()
+        item.last_error = None
+
+
+def mark_failed(session: Session, item_id: int, *, error: str, retry_at: datetime | None) -> None:
+    """A failed attempt; ``retry_at`` None gives up (the item stays unsent, with its error)."""
+    item = session.get(OutboxItem, item_id)
+    if item is None:
+        return
+    item.attempts += 1
+    item.last_error = error[:500]
+    item.next_attempt_at = retry_at or _NEVER
+
+
+def list_outbox(session: Session, *, org_id: int) -> list[OutboxItem]:
+    """The organisation's notifications, newest first."""
+    query = select(OutboxItem).where(OutboxItem.org_id == org_id).order_by(OutboxItem.id.desc())
+    return list(session.scalars(query))
+
+
+def claim_due(
+    session: Session, *, now: datetime, lease: timedelta, limit: int = 20
+) -> list[tuple[int, int, str, str, dict[str, Any], int]]:
+    """Take due notifications for sending: their next attempt moves ``lease`` ahead, so another
+    worker does not send them too; returns (id, org_id, kind, target, payload, attempts)."""
+    query = (
+        select(OutboxItem)
+        .where(OutboxItem.sent_at.is_(None), OutboxItem.next_attempt_at <= now)
+        .order_by(OutboxItem.next_attempt_at, OutboxItem.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True)
+    )
+    items = list(session.scalars(query))
+    for item in items:
+        item.next_attempt_at = now + lease
+    return [(i.id, i.org_id, i.kind, i.target, dict(i.payload), i.attempts) for i in items]
