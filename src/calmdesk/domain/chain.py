@@ -112,6 +112,11 @@ class ChainReport:
     def ok(self) -> bool:
         return not self.problems
 
+    @property
+    def first_incident(self) -> int | None:
+        """The first incident (in chain order) whose record no longer matches."""
+        return next((p.incident_id for p in self.problems if p.incident_id is not None), None)
+
 
 def verify(
     events: list[ChainEvent],
@@ -131,17 +136,15 @@ def verify(
     without_personal: set[int] = set()
     for event in events:
         if event.seq != expected:
-            problems.append(
-                ChainProblem(event.incident_id, expected, "an event is missing from the chain")
-            )
-        if event.prev_hash != prev:
+            # Which incident the missing event belonged to is unknown here; the comparison
+            # with the stored records below names it. The broken link is the same fault.
+            problems.append(ChainProblem(None, expected, "an event is missing from the chain"))
+        elif event.prev_hash != prev:
             problems.append(
                 ChainProblem(event.incident_id, event.seq, "does not link to the event before it")
             )
         if event.compute_hash() != event.hash:
-            problems.append(
-                ChainProblem(event.incident_id, event.seq, "event content was changed")
-            )
+            problems.append(ChainProblem(event.incident_id, event.seq, "event content was changed"))
         personal = _check_personal(event, problems)
         if personal is None:
             without_personal.add(event.incident_id)
@@ -150,9 +153,8 @@ def verify(
         prev, expected = event.hash, event.seq + 1
     report.head_hash = prev
     if (expected - 1, prev) != tuple(head):
-        last = events[-1].incident_id if events else None
         problems.append(
-            ChainProblem(last, head[0], "the latest events of the chain are missing or replaced")
+            ChainProblem(None, head[0], "the latest events of the chain are missing or replaced")
         )
     _compare_projections(history, projections, events, without_personal, problems)
     problems.sort(key=lambda p: (p.seq is None, p.seq or 0))
@@ -164,9 +166,7 @@ def _check_personal(event: ChainEvent, problems: list[ChainProblem]) -> dict[str
         # Allowed only when an erasure event of the same incident exists (checked after the walk).
         return None
     if event.salt is None or commitment(event.personal, event.salt) != event.personal_digest:
-        problems.append(
-            ChainProblem(event.incident_id, event.seq, "personal details were changed")
-        )
+        problems.append(ChainProblem(event.incident_id, event.seq, "personal details were changed"))
     return event.personal
 
 

@@ -80,12 +80,12 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        """A session for reading (rolled back at the end; never writes)."""
+        """A session for reading; closing it ends its transaction without committing.
+
+        Objects loaded in it stay readable after the block (they are not expired).
+        """
         with self._reader() as session:
-            try:
-                yield session
-            finally:
-                session.rollback()
+            yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
