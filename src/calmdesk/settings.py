@@ -34,6 +34,9 @@ class Settings(BaseSettings):
     llm_api_key: SecretStr | None = None
     llm_timeout_seconds: float = 10.0
 
+    playbook_dir: Path | None = None
+    """A directory with the business's own playbook files (``<lang>/replies.yaml`` ...)."""
+
     # The server (calmdesk serve); limits protect it from oversized or abusive input.
     api_max_body_bytes: int = Field(default=1_000_000, gt=0)
     """Largest request body the API accepts (413 above it)."""

@@ -1,0 +1,179 @@
+"""Reading a conversation: who said what, which client messages came after a boundary warning,
+and how the client's mood moved from message to message."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from calmdesk.engine.analysis import Analysis
+from calmdesk.playbook.content import LanguageContent
+from calmdesk.playbook.schemas import Message
+
+NEGATIVE_EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "sadness")
+UPSET = 0.5
+"""A negative emotion at or above this reads as a clearly upset client."""
+CATEGORY_HIT = 0.5
+"""An abuse category at or above this counts as present."""
+TREND_STEP = 0.25
+"""How much the client's level must move to call the mood rising or falling."""
+PROBLEM_INTENTS = frozenset(
+    {"complaint", "refund_request", "cancellation", "urgency", "payment_refusal", "scope_change"}
+)
+PRESSURE_INTENTS = frozenset({"legal_threat", "review_threat"})
+
+
+@dataclass(frozen=True, slots=True)
+class ClientTurn:
+    """One client message with its analysis and where it sits in the conversation."""
+
+    position: int
+    """Index of the message in the request's ``messages``."""
+    number: int
+    """1-based count among the client's messages (for human-readable reasons)."""
+    text: str
+    analysis: Analysis
+    after_warning: bool
+    apology: bool
+
+    @property
+    def negativity(self) -> float:
+        """The strongest negative emotion of the message."""
+        return max(self.analysis.emotions.get(name, 0.0) for name in NEGATIVE_EMOTIONS)
+
+    @property
+    def level(self) -> float:
+        """How heated the message is: its strongest negative emotion or its abuse score."""
+        return max(self.negativity, self.analysis.abuse.score)
+
+    def category(self, name: str) -> bool:
+        """Whether the abuse category ``name`` is present."""
+        return self.analysis.abuse.categories.get(name, 0.0) >= CATEGORY_HIT
+
+    @property
+    def danger(self) -> bool:
+        """A threat of violence or sexual harassment: staff safety comes first."""
+        return (
+            self.category("threat")
+            or self.category("sexual_harassment")
+            or self.analysis.severity == "critical"
+        )
+
+    @property
+    def abusive_at_staff(self) -> bool:
+        """Abuse aimed at the employee or the business, not just at the situation."""
+        abuse = self.analysis.abuse
+        return abuse.flagged and abuse.directed_at_staff
+
+    @property
+    def upset(self) -> bool:
+        """Clearly upset: a strong negative emotion, any abuse, or strong severity."""
+        return (
+            self.negativity >= UPSET
+            or self.analysis.abuse.flagged
+            or self.analysis.severity in ("high", "critical")
+        )
+
+    @property
+    def intents(self) -> set[str]:
+        return set(self.analysis.intents)
+
+
+@dataclass(frozen=True, slots=True)
+class Reading:
+    """What the playbook knows about the conversation as a whole."""
+
+    turns: list[ClientTurn]
+    warnings: list[int]
+    """Positions of the employee's boundary warnings."""
+    trend: str
+    """"rising", "falling" or "steady": the client's level, last message against earlier ones."""
+
+    @property
+    def last(self) -> ClientTurn | None:
+        return self.turns[-1] if self.turns else None
+
+    @property
+    def abuse_count(self) -> int:
+        """Client messages with abuse aimed at staff."""
+        return sum(turn.abusive_at_staff for turn in self.turns)
+
+    @property
+    def warned_since_last_client(self) -> bool:
+        """A boundary warning was given after the client's last message (awaiting the answer)."""
+        last = self.last
+        return last is not None and any(w > last.position for w in self.warnings)
+
+    def intents(self) -> set[str]:
+        """Every intent the client expressed in the conversation."""
+        return {intent for turn in self.turns for intent in turn.analysis.intents}
+
+    def to_dict(self) -> dict[str, object]:
+        """The ``escalation`` summary added to the assist output."""
+        return {
+            "trend": self.trend,
+            "client_levels": [round(turn.level, 2) for turn in self.turns],
+            "abuse_at_staff": self.abuse_count,
+            "boundary_warnings": len(self.warnings),
+            "after_warning": bool(self.last and self.last.after_warning),
+        }
+
+
+def is_boundary_warning(message: Message, contents: Sequence[LanguageContent]) -> bool:
+    """An employee's message telling the client the conversation ends unless the tone changes."""
+    if message.role != "agent":
+        return False
+    if message.kind == "boundary_warning":
+        return True
+    for content in contents:
+        signals = content.signals
+        if any(p.search(message.text) for p in signals.warning_ending) and any(
+            p.search(message.text) for p in signals.warning_condition
+        ):
+            return True
+    return False
+
+
+def is_apology(text: str, contents: Sequence[LanguageContent]) -> bool:
+    """The client apologises or takes back what they said."""
+    return any(p.search(text) for c in contents for p in c.signals.apology)
+
+
+def read_conversation(
+    messages: Sequence[Message],
+    client_analyses: Sequence[Analysis],
+    contents: Sequence[LanguageContent],
+) -> Reading:
+    """Walk the conversation in order; ``client_analyses`` has one Analysis per client message."""
+    turns: list[ClientTurn] = []
+    warnings: list[int] = []
+    analyses = iter(client_analyses)
+    for position, message in enumerate(messages):
+        if message.role == "agent":
+            if is_boundary_warning(message, contents):
+                warnings.append(position)
+            continue
+        analysis = next(analyses)
+        turns.append(
+            ClientTurn(
+                position=position,
+                number=len(turns) + 1,
+                text=message.text,
+                analysis=analysis,
+                after_warning=bool(warnings),
+                apology=is_apology(message.text, contents),
+            )
+        )
+    return Reading(turns=turns, warnings=warnings, trend=_trend(turns))
+
+
+def _trend(turns: Sequence[ClientTurn]) -> str:
+    if len(turns) < 2:
+        return "steady"
+    last = turns[-1].level
+    earlier = [turn.level for turn in turns[:-1]]
+    if last - min(earlier) >= TREND_STEP and last >= UPSET:
+        return "rising"
+    if max(earlier) - last >= TREND_STEP:
+        return "falling"
+    return "steady"
