@@ -28,6 +28,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     """SQLAlchemy URL; empty means the embedded SQLite file in ``data_dir``."""
 
+    org: str | None = None
+    """Organisation (slug) the command line works in; needed only when there are several."""
+    user: str | None = None
+    """Username the command line acts as (its role applies); empty: the local administrator."""
+    pdf_font: Path | None = None
+    """A TrueType font with Polish and Finnish letters for PDF reports (found when empty)."""
+
     llm_base_url: str | None = None
     """OpenAI-compatible endpoint for optional reply drafting (e.g. a local server)."""
     llm_model: str = "default"

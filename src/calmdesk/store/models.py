@@ -239,9 +239,7 @@ class Recommendation(Base):
     __tablename__ = "recommendations"
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = _org()
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     level: Mapped[str] = mapped_column(String(30))
     percent: Mapped[int | None]
     reasons: Mapped[list[dict[str, Any]]] = mapped_column(JSONType, default=list)
@@ -258,9 +256,7 @@ class Decision(Base):
     __tablename__ = "decisions"
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = _org()
-    client_id: Mapped[int] = mapped_column(
-        ForeignKey("clients.id", ondelete="CASCADE"), index=True
-    )
+    client_id: Mapped[int] = mapped_column(ForeignKey("clients.id", ondelete="CASCADE"), index=True)
     recommendation_id: Mapped[int | None] = mapped_column(ForeignKey("recommendations.id"))
     level: Mapped[str] = mapped_column(String(30))
     percent: Mapped[int | None]
