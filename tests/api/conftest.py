@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -92,3 +93,25 @@ def client(world: World) -> Iterator[TestClient]:
     app = create_app(world.settings, database=world.database)
     with TestClient(app) as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def assist_contract() -> Any:
+    """A validator of the assist response contract.
+
+    The shared ``contract["assist"]`` cannot resolve its ``$ref`` to the analysis schema (the
+    reference is relative to the schema's ``$id``); this one registers it under that URI too.
+    """
+    import json
+
+    import jsonschema
+    from referencing import Registry, Resource
+
+    folder = Path(__file__).parents[1] / "contracts"
+    analysis = json.loads((folder / "analysis.v1.schema.json").read_text())
+    assist = json.loads((folder / "assist.v1.schema.json").read_text())
+    resource = Resource.from_contents(analysis)
+    registry = Registry().with_resources(
+        [("analysis.v1.schema.json", resource), ("calmdesk/analysis.v1.schema.json", resource)]
+    )
+    return jsonschema.Draft202012Validator(assist, registry=registry)

@@ -137,17 +137,22 @@ def test_openapi_is_served_with_examples(client: TestClient) -> None:
     assert request_schema["examples"][0]["text"]
 
 
-def test_assist_answers_the_contract_or_501_until_the_playbook_lands(
-    client: TestClient, world: World, contract: dict[str, Any]
+def test_assist_answers_the_contract(
+    client: TestClient, world: World, assist_contract: Any, contract: dict[str, Any]
 ) -> None:
     agent = world.people["acme.agent"]
-    body = {"messages": [{"role": "client", "text": "You idiot, where is my refund?"}]}
+    body = {
+        "messages": [{"role": "client", "text": "Where is my refund? I waited two weeks."}],
+        "draft": "Calm down.",
+        "context": {"company_at_fault": True},
+    }
+    contract["assist-request"].validate(body)
     response = client.post("/api/v1/assist", json=body, headers=agent.auth)
-    if response.status_code == 501:
-        assert response.headers["content-type"] == "application/problem+json"
-        return
     assert response.status_code == 200
-    contract["assist"].validate(response.json())
+    result = response.json()
+    assist_contract.validate(result)
+    assert "apologize" in result["next_actions"]
+    assert result["draft_review"] is not None
 
 
 def test_assist_refuses_an_unknown_role_naming_the_field(client: TestClient, world: World) -> None:

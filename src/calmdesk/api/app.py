@@ -77,9 +77,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
 
 def _api_router() -> APIRouter:
-    from calmdesk.api.routes import analyze, assist, session, users
+    from calmdesk.api.routes import analyze, assist, session, users, webhooks
 
     router = APIRouter()
-    for module in (analyze, assist, session, users):
+    for module in (analyze, assist, session, users, webhooks):
         router.include_router(module.router)
     return router

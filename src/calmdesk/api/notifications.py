@@ -76,10 +76,12 @@ def _send(session: Any, org_id: int, kind: str, target: str, payload: dict[str, 
     if integration is None or not integration.active:
         raise outbound.DeliveryFailed(f"no active {integration_kind} integration {target!r}")
     config = dict(integration.config)
-    if integration.secret:
-        # The secret field holds the credential: webhook URL, SMTP password or API token.
-        key = {"slack_webhook": "url", "smtp": "password"}.get(integration_kind, "api_token")
-        config.setdefault(key, integration.secret)
+    if integration.secret and integration_kind in ("slack_webhook", "smtp"):
+        # Their secret is the credential: the webhook URL, or the SMTP password. (Helpdesks keep
+        # the webhook signing secret there; their API token for notes is in the config.)
+        config.setdefault(
+            "url" if integration_kind == "slack_webhook" else "password", integration.secret
+        )
     if kind == "slack":
         outbound.send_slack(str(config["url"]), str(payload["text"]))
     elif kind == "email":

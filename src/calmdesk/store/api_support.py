@@ -26,17 +26,22 @@ def ping(db: Database) -> None:
         session.execute(text("SELECT 1"))
 
 
+def delivery_seen(session: Session, *, org_id: int, source: str, delivery_id: str) -> bool:
+    """True when this (source, delivery id) was stored before."""
+    query = select(WebhookDelivery.id).where(
+        WebhookDelivery.org_id == org_id,
+        WebhookDelivery.source == source,
+        WebhookDelivery.delivery_id == delivery_id,
+    )
+    return session.scalar(query) is not None
+
+
 def claim_delivery(session: Session, *, org_id: int, source: str, delivery_id: str) -> bool:
     """Record a webhook delivery; False when the same (source, delivery id) was stored before.
 
     The unique constraint decides, so two workers racing on a retried delivery cannot both win.
     """
-    exists = select(WebhookDelivery.id).where(
-        WebhookDelivery.org_id == org_id,
-        WebhookDelivery.source == source,
-        WebhookDelivery.delivery_id == delivery_id,
-    )
-    if session.scalar(exists) is not None:
+    if delivery_seen(session, org_id=org_id, source=source, delivery_id=delivery_id):
         return False
     try:
         with session.begin_nested():

@@ -39,4 +39,4 @@ def html_to_text(html: str) -> str:
     parser.close()
     text = "".join(parser.parts).replace("\xa0", " ")
     lines = [re.sub(r"[ \t]+", " ", line).strip() for line in text.splitlines()]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return re.sub(r"\n{2,}", "\n", "\n".join(lines)).strip()

@@ -1,0 +1,137 @@
+"""Inbound webhooks: POST /api/v1/webhooks/{chatwoot|zammad|generic|booking}/{organisation}.
+
+Each organisation configures the integration (kind, optional ``?integration=`` name) with its
+secret; a delivery must carry a valid signature (or, for installations that cannot sign, the
+shared secret). The answer is 2xx only once the delivery is committed to the database.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Path, Query, Request
+from pydantic import BaseModel
+from starlette.concurrency import run_in_threadpool
+
+from calmdesk.api.webhooks import signatures
+from calmdesk.api.webhooks.booking import parse_booking, store_booking
+from calmdesk.api.webhooks.inbound import Inbound, parse_chatwoot, parse_generic, parse_zammad
+from calmdesk.api.webhooks.ingest import store_inbound
+from calmdesk.errors import InvalidInput, NotFound
+from calmdesk.settings import Settings
+from calmdesk.store import organisations
+from calmdesk.store import tokens as integrations
+from calmdesk.store.database import Database
+
+router = APIRouter(prefix="/webhooks", tags=["webhooks"])
+
+Source = Annotated[str, Path(pattern="^(chatwoot|zammad|generic|booking)$")]
+IntegrationName = Annotated[str, Query(max_length=100, description="Integration name.")]
+
+
+class DeliveryResult(BaseModel):
+    """What happened to a delivery: stored, duplicate (stored before) or ignored."""
+
+    status: str
+    conversation_id: int | None = None
+    message_id: int | None = None
+    conduct_event_id: int | None = None
+    stage: str | None = None
+    severity: str | None = None
+
+
+def _integration(
+    database: Database, slug: str, kind: str, name: str
+) -> tuple[int, dict[str, Any], str]:
+    with database.read() as session:
+        try:
+            org = organisations.find_organisation(session, slug)
+        except NotFound:
+            raise NotFound("no such webhook") from None
+        integration = integrations.get_integration(session, org_id=org.id, kind=kind, name=name)
+        if integration is None or not integration.active or not integration.secret:
+            raise NotFound("no such webhook")
+        return org.id, dict(integration.config), integration.secret
+
+
+def _authenticate(
+    source: str, request: Request, body: bytes, config: dict[str, Any], secret: str,
+    settings: Settings,
+) -> None:  # fmt: skip
+    headers = request.headers
+    if config.get("auth") == "shared_secret":
+        presented = headers.get("x-calmdesk-secret") or request.query_params.get("secret")
+        signatures.check_shared_secret(secret=secret, presented=presented)
+    elif source == "chatwoot":
+        signatures.check_chatwoot(
+            secret=secret, body=body, signature=headers.get("x-chatwoot-signature"),
+            timestamp=headers.get("x-chatwoot-timestamp"),
+            max_age_seconds=settings.webhook_max_age_seconds,
+        )  # fmt: skip
+    elif source == "zammad":
+        signatures.check_hub_sha1(
+            secret=secret, body=body, signature=headers.get("x-hub-signature")
+        )
+    else:
+        signatures.check_hub_sha256(
+            secret=secret, body=body, signature=headers.get("x-calmdesk-signature")
+        )
+
+
+def _payload(body: bytes) -> dict[str, Any]:
+    try:
+        payload = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput("body: malformed JSON") from None
+    if not isinstance(payload, dict):
+        raise InvalidInput("body: expected a JSON object")
+    return payload
+
+
+def _process(
+    source: str, org_slug: str, name: str, request: Request, body: bytes
+) -> DeliveryResult:
+    app_state = request.app.state
+    database: Database = app_state.database
+    settings: Settings = app_state.settings
+    org_id, config, secret = _integration(database, org_slug, source, name)
+    _authenticate(source, request, body, config, secret, settings)
+    payload = _payload(body)
+    if source == "booking":
+        event = parse_booking(payload)
+        if event is None:
+            return DeliveryResult(status="ignored")
+        status, event_id = store_booking(
+            database, org_id=org_id, event=event, source=f"booking:{name}"
+        )
+        return DeliveryResult(status=status, conduct_event_id=event_id)
+    parser = {"chatwoot": parse_chatwoot, "zammad": parse_zammad, "generic": parse_generic}[source]
+    inbound: Inbound | None = parser(payload)
+    if inbound is None:
+        return DeliveryResult(status="ignored")
+    # The sender's message id makes the key: a retried delivery, or the same message sent by a
+    # second webhook, is stored once.
+    stored = store_inbound(
+        database, org_id=org_id, inbound=inbound, delivery_key=f"message:{inbound.message_ref}",
+        integration_name=name, max_chars=settings.api_max_message_chars,
+    )  # fmt: skip
+    return DeliveryResult(
+        status=stored.status, conversation_id=stored.conversation_id,
+        message_id=stored.message_id, stage=stored.stage, severity=stored.severity,
+    )  # fmt: skip
+
+
+@router.post(
+    "/{source}/{organisation}",
+    response_model=DeliveryResult,
+    response_model_exclude_none=True,
+    summary="Receive a helpdesk or booking event",
+    responses={401: {"description": "Bad or missing signature, stale timestamp"}},
+)
+async def receive(
+    source: Source, organisation: str, request: Request, integration: IntegrationName = "default"
+) -> DeliveryResult:
+    """Verify, analyse and store a delivery; 200 only after it is committed."""
+    body = await request.body()
+    return await run_in_threadpool(_process, source, organisation, integration, request, body)

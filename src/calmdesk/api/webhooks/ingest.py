@@ -1,0 +1,156 @@
+"""Storing what a webhook brought: analyse, then commit in one transaction, then answer.
+
+The delivery is claimed, the client and conversation found or created, the message stored with
+its Analysis, and any alert or note-back queued in the outbox, all in one write transaction;
+the route answers 2xx only after it commits, so an acknowledged message is never lost, and the
+claim makes a retried delivery a no-op.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import calmdesk
+from calmdesk.api.notifications import queue_alert
+from calmdesk.api.webhooks.inbound import Inbound
+from calmdesk.domain.people import Actor
+from calmdesk.errors import InvalidInput, NotFound
+from calmdesk.store import api_support, clients, conversations
+from calmdesk.store.database import Database
+
+ALERT_STAGES = ("safety", "end_conversation")
+"""Stages that notify supervisors at once."""
+NOTE_STAGES = ("boundary_warning", "end_conversation", "safety")
+"""Stages that post guidance back into the helpdesk conversation."""
+HISTORY = 20
+"""How many earlier messages of the conversation the playbook sees."""
+
+
+@dataclass(frozen=True)
+class Stored:
+    """The outcome of one delivery."""
+
+    status: str  # "stored" or "duplicate"
+    conversation_id: int | None = None
+    message_id: int | None = None
+    stage: str | None = None
+    severity: str | None = None
+
+
+def _advice(history: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+    try:
+        return calmdesk.assist({"messages": [*history, {"role": "client", "text": text}]})
+    except NotImplementedError:
+        return None  # the playbook has not landed: store and analyse only
+
+
+def _history(database: Database, org_id: int, inbound: Inbound) -> list[dict[str, Any]]:
+    with database.read() as session:
+        found = conversations.find_external_conversation(
+            session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref
+        )
+        if found is None:
+            return []
+        rows = conversations.list_messages(session, org_id=org_id, conversation_id=found.id)
+        out = []
+        for row in rows[-HISTORY:]:
+            if row.role in ("client", "agent"):
+                message = {"role": row.role, "text": row.text}
+                if row.kind:
+                    message["kind"] = row.kind
+                out.append(message)
+        return out
+
+
+def _client_id(session: Any, org_id: int, inbound: Inbound, actor: Actor) -> int | None:
+    ref = inbound.client
+    if ref.external_id is None and ref.email is None:
+        return None
+    helpdesk_ref = f"{inbound.source}:{ref.external_id}" if ref.external_id else None
+    for reference in (helpdesk_ref, ref.email):
+        if reference:
+            try:
+                return clients.find_client(session, org_id=org_id, reference=reference).id
+            except (NotFound, InvalidInput):
+                continue
+    created = clients.create_client(
+        session, org_id=org_id, display_name=ref.name or ref.email or helpdesk_ref or "client",
+        email=ref.email, phone=ref.phone, helpdesk_ref=helpdesk_ref, actor=actor,
+    )  # fmt: skip
+    return created.id
+
+
+def _note_text(advice: dict[str, Any]) -> str:
+    lines = [f"calmdesk: stage {advice['stage']}"]
+    actions = ", ".join(a.replace("_", " ") for a in advice.get("next_actions", []))
+    if actions:
+        lines.append(f"Next steps: {actions}.")
+    for reply in advice.get("suggested_replies", [])[:2]:
+        lines.append(f"Suggested reply ({reply.get('purpose', '')}): {reply.get('text', '')}")
+    return "\n".join(lines)
+
+
+def store_inbound(
+    database: Database,
+    *,
+    org_id: int,
+    inbound: Inbound,
+    delivery_key: str,
+    integration_name: str,
+    max_chars: int,
+) -> Stored:
+    """Analyse and store one inbound client message exactly once per ``delivery_key``."""
+    if len(inbound.text) > max_chars:
+        raise InvalidInput(
+            f"message text is {len(inbound.text)} characters, the limit is {max_chars}"
+        )
+    with database.read() as session:
+        # Cheap early answer for a retry; the claim below is what really decides.
+        if api_support.delivery_seen(
+            session, org_id=org_id, source=inbound.source, delivery_id=delivery_key
+        ):
+            return Stored(status="duplicate")
+    analysis = calmdesk.analyze(inbound.text).to_dict()
+    advice = _advice(_history(database, org_id, inbound), inbound.text)
+    stage = advice["stage"] if advice else None
+    actor = Actor(name=f"webhook:{inbound.source}")
+    with database.write() as session:
+        if not api_support.claim_delivery(
+            session, org_id=org_id, source=inbound.source, delivery_id=delivery_key
+        ):
+            return Stored(status="duplicate")
+        conversation = conversations.find_external_conversation(
+            session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref
+        )
+        if conversation is None:
+            conversation = conversations.create_conversation(
+                session, org_id=org_id, channel=inbound.channel, actor=actor,
+                client_id=_client_id(session, org_id, inbound, actor),
+                external_source=inbound.source, external_id=inbound.conversation_ref,
+            )  # fmt: skip
+        message = conversations.add_message(
+            session, org_id=org_id, conversation_id=conversation.id, role="client",
+            text=inbound.text, actor=actor, analysis=analysis, external_id=inbound.message_ref,
+            stage=stage,
+        )  # fmt: skip
+        if advice and stage in NOTE_STAGES and inbound.reply_to:
+            note = _note_text(advice)
+            kind = "chatwoot_note" if inbound.source == "chatwoot" else "zammad_note"
+            payload = {**inbound.reply_to, "content": note, "body": note}
+            api_support.enqueue(
+                session, org_id=org_id, kind=kind, target=integration_name, payload=payload
+            )
+        if stage in ALERT_STAGES:
+            queue_alert(
+                session, org_id=org_id,
+                subject=f"calmdesk: conversation {conversation.id} needs a supervisor ({stage})",
+                text=(
+                    f"Conversation {conversation.id} ({inbound.source} {inbound.conversation_ref})"
+                    f" reached stage {stage}; severity {analysis['severity']}."
+                ),
+            )  # fmt: skip
+        return Stored(
+            status="stored", conversation_id=conversation.id, message_id=message.id, stage=stage,
+            severity=analysis["severity"],
+        )  # fmt: skip
