@@ -40,6 +40,12 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         import asyncio
 
+        from starlette.concurrency import run_in_threadpool
+
+        import calmdesk
+
+        # Load the engine's models now, so the first request does not pay for it.
+        await run_in_threadpool(calmdesk.analyze, "calmdesk is starting")
         worker = asyncio.create_task(run_outbox_worker(app))
         try:
             yield

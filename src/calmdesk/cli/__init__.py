@@ -22,9 +22,9 @@ _err = Console(stderr=True)
 
 def _register() -> None:
     # Each area adds its own commands; imports stay light (heavy work is imported lazily).
-    from calmdesk.cli import analyze, assist, records, train
+    from calmdesk.cli import analyze, assist, records, serve, train
 
-    for module in (analyze, assist, records, train):
+    for module in (analyze, assist, records, train, serve):
         module.register(app)
 
 
