@@ -82,8 +82,14 @@ def check_data_dir(data_dir: Path) -> None:
 
 def load(data_dir: Path, name: str, seed: int) -> list[Example]:
     """All rows of data set ``name`` with their split side."""
-    path = data_dir / FILES[name]
-    language = LANGUAGE_OF[name]
+    rows = load_file(data_dir / FILES[name], LANGUAGE_OF[name], name)
+    return [
+        Example(r.text, r.language, r.source, is_validation(r.text, seed), r.labels) for r in rows
+    ]
+
+
+def load_file(path: Path, language: str, name: str) -> list[Example]:
+    """Rows of one JSON Lines file (all marked as validation: used whole)."""
     rows = []
     for record in _read_jsonl(path):
         text = html.unescape(str(record.pop("text", "") or "")).strip()
@@ -91,7 +97,7 @@ def load(data_dir: Path, name: str, seed: int) -> list[Example]:
             text = text[3:]
         if not text:
             continue
-        rows.append(Example(text, language, name, is_validation(text, seed), record))
+        rows.append(Example(text, language, name, True, record))
     return rows
 
 

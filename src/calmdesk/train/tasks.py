@@ -29,8 +29,13 @@ from calmdesk.train.weak import (
 
 KOMENTARZE_ABUSIVE = frozenset({"Obraźliwe", "Złośliwe", "Groźby karalne"})
 KOMENTARZE_CRITICISM = frozenset({"Krytyka", "Ostra krytyka"})
-XED = {"anger": ("anger",), "anxiety": ("fear",), "sadness": ("sadness",), "satisfaction": ("joy",)}
-GOEMOTIONS = {
+XED: dict[str, tuple[str, ...]] = {
+    "anger": ("anger",),
+    "anxiety": ("fear",),
+    "sadness": ("sadness",),
+    "satisfaction": ("joy",),
+}
+GOEMOTIONS: dict[str, tuple[str, ...]] = {
     "anger": ("anger",),
     "frustration": ("annoyance",),
     "disappointment": ("disappointment",),
