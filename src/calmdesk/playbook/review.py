@@ -141,11 +141,20 @@ def _vague(draft: str, lexicons: Sequence[LanguageContent]) -> list[tuple[int, i
     for content in lexicons:
         for pattern in content.review.patterns["vague_information"]:
             for match in pattern.finditer(draft):
-                start, end = _sentence(draft, match.start(), match.end())
-                rest = draft[start : match.start()] + " " + draft[match.end() : end]
-                if not any(p.search(rest) for c in lexicons for p in c.review.markers["concrete"]):
+                if not _concrete_near(draft, match.start(), match.end(), lexicons):
                     spans.append(match.span())
     return _merge(spans)
+
+
+def _concrete_near(draft: str, start: int, end: int, lexicons: Sequence[LanguageContent]) -> bool:
+    """A date, time, price or condition in the sentence, other than the vague words themselves."""
+    first, last = _sentence(draft, start, end)
+    for content in lexicons:
+        for pattern in content.review.markers["concrete"]:
+            for found in pattern.finditer(draft, first, last):
+                if not (start <= found.start() and found.end() <= end):
+                    return True
+    return False
 
 
 def _sentence(text: str, start: int, end: int) -> tuple[int, int]:

@@ -68,7 +68,15 @@ def _base_plan(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
         if last.after_warning:
             return _end(last)
         return _boundary(reading, last)
-    if last.after_warning or last.upset or last.intents & PRESSURE_INTENTS:
+    earlier_abuse = earlier_danger or any(t.abusive_at_staff for t in reading.turns[:-1])
+    # A client who calms down after a warning or apologises for abuse is de-escalated, not
+    # treated as if nothing had happened.
+    if (
+        last.after_warning
+        or (earlier_abuse and last.apology)
+        or last.upset
+        or last.intents & PRESSURE_INTENTS
+    ):
         return _deescalate(reading, last, has_facts=has_facts)
     if last.intents & PROBLEM_INTENTS or last.negativity >= MILD:
         return _resolve(last, has_facts=has_facts)
@@ -121,8 +129,8 @@ def _boundary(reading: Reading, last: ClientTurn) -> Plan:
 
 def _deescalate(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
     plan = Plan("de-escalate")
-    if last.after_warning and last.apology:
-        opening = "The client apologised after your warning: go back to helping."
+    if last.apology and (last.after_warning or reading.abuse_count):
+        opening = "The client apologised: accept it and go back to helping."
     elif last.after_warning:
         opening = "The client dropped the abuse after your warning: go back to helping."
     else:

@@ -1,0 +1,108 @@
+"""Reading a conversation: boundary warnings, apologies, escalation over the messages."""
+
+from __future__ import annotations
+
+import pytest
+from tests.playbook.conftest import AnalysisFactory, reading_of
+
+from calmdesk.playbook.content import LanguageContent
+from calmdesk.playbook.conversation import is_apology, is_boundary_warning
+from calmdesk.playbook.schemas import Message
+
+
+def agent(text: str, kind: str | None = None) -> Message:
+    return Message(role="agent", text=text, kind=kind)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jeśli nie zmieni Pan tonu, będę zmuszona zakończyć rozmowę.",
+        "Proszę nie używać wulgaryzmów, w przeciwnym razie przerwę połączenie.",
+        "Jezeli dalej bedzie Pani mnie obrazac, zakoncze te rozmowe.",
+        "Jos kielenkäyttö ei muutu, joudun lopettamaan puhelun.",
+        "Mikäli loukkaukset jatkuvat, lopetan tämän keskustelun.",
+        "If the language continues I will have to end this conversation.",
+        "Please keep it respectful, otherwise I will end the call.",
+        "I'll have to hang up if you keep swearing at me.",
+    ],
+)
+def test_boundary_warnings_are_recognised_in_three_languages(
+    text: str, contents: list[LanguageContent]
+) -> None:
+    assert is_boundary_warning(agent(text), contents)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Rozumiem, sprawdzę status zamówienia i wrócę do Pana do 15:00.",
+        "Kończę teraz tę rozmowę.",  # an ending, not a warning: no condition
+        "Jos haluatte, voin lähettää uuden laitteen huomenna.",
+        "If you like, I can end the subscription today.",
+        "Thank you for the conversation, have a nice day.",
+    ],
+)
+def test_ordinary_agent_messages_are_not_warnings(
+    text: str, contents: list[LanguageContent]
+) -> None:
+    assert not is_boundary_warning(agent(text), contents)
+
+
+def test_kind_marks_a_warning_whatever_the_words(contents: list[LanguageContent]) -> None:
+    assert is_boundary_warning(agent("Please keep it respectful.", "boundary_warning"), contents)
+    assert not is_boundary_warning(
+        Message(role="client", text="If this goes on I will end the call."), contents
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Przepraszam, poniosło mnie.",
+        "Anteeksi, en tarkoittanut.",
+        "Sorry, that was out of line.",
+        "I apologise, I lost my temper.",
+    ],
+)
+def test_client_apologies(text: str, contents: list[LanguageContent]) -> None:
+    assert is_apology(text, contents)
+
+
+def test_messages_after_a_warning_are_marked(make_analysis: AnalysisFactory) -> None:
+    reading = reading_of(
+        [
+            {"role": "client", "text": "Jesteś idiotą"},
+            {"role": "agent", "text": "Jeśli nie zmieni Pan tonu, zakończę rozmowę."},
+            {"role": "client", "text": "Przepraszam"},
+        ],
+        [
+            make_analysis(abuse={"insult": 0.9}, at_staff=True),
+            make_analysis(emotions={"sadness": 0.3}),
+        ],
+    )
+    assert [t.after_warning for t in reading.turns] == [False, True]
+    assert [t.apology for t in reading.turns] == [False, True]
+    assert reading.warnings == [1]
+    assert reading.abuse_count == 1
+    assert reading.last is not None and reading.last.number == 2
+
+
+def test_rising_anger_is_tracked(make_analysis: AnalysisFactory) -> None:
+    texts = [{"role": "client", "text": t} for t in ("a", "b", "c")]
+    rising = reading_of(texts, [make_analysis(emotions={"anger": v}) for v in (0.2, 0.5, 0.9)])
+    falling = reading_of(texts, [make_analysis(emotions={"anger": v}) for v in (0.9, 0.6, 0.2)])
+    steady = reading_of(texts, [make_analysis(emotions={"anger": v}) for v in (0.5, 0.5, 0.6)])
+    assert (rising.trend, falling.trend, steady.trend) == ("rising", "falling", "steady")
+    assert rising.to_dict()["client_levels"] == [0.2, 0.5, 0.9]
+
+
+def test_swearing_at_the_situation_is_upset_not_abuse_at_staff(
+    make_analysis: AnalysisFactory,
+) -> None:
+    reading = reading_of(
+        [{"role": "client", "text": "Ta cholerna pralka"}],
+        [make_analysis(abuse={"profanity": 0.8}, at_staff=False)],
+    )
+    turn = reading.turns[0]
+    assert turn.upset and not turn.abusive_at_staff and not turn.danger
