@@ -1,0 +1,51 @@
+"""How rule findings and model scores combine."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from calmdesk.engine.findings import Findings
+from calmdesk.engine.fusion import fuse
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
+
+
+def _categories(**scores: float) -> np.ndarray:
+    return np.asarray([scores.get(name, 0.0) for name in ABUSE_CATEGORIES])
+
+
+def test_strong_rule_hit_is_never_silenced() -> None:
+    findings = Findings()
+    findings.categories["discrimination"] = 0.9
+    findings.strong.add("discrimination")
+    fused = fuse(findings, "en", 0.05, _categories(), None)
+    assert fused.abuse >= 0.9 and fused.categories["discrimination"] >= 0.9
+
+
+def test_model_raises_abuse_without_any_rule_hit() -> None:
+    fused = fuse(Findings(), "pl", 0.8, _categories(insult=0.7), None)
+    assert fused.abuse == 0.8 and fused.categories["insult"] == 0.7
+
+
+def test_profanity_alone_does_not_flag_when_the_model_sees_no_harm() -> None:
+    findings = Findings()
+    findings.categories["profanity"] = 0.8
+    fused = fuse(findings, "pl", 0.1, _categories(profanity=0.9), None)
+    assert fused.abuse < 0.5
+    assert fused.categories["profanity"] >= 0.8
+
+
+def test_rule_insult_pulls_an_unsure_model_over_the_line() -> None:
+    findings = Findings()
+    findings.categories["insult"] = 0.9
+    fused = fuse(findings, "en", 0.3, _categories(insult=0.3), None)
+    assert fused.abuse >= 0.5 and fused.categories["insult"] >= 0.5
+
+
+def test_rules_decide_where_the_model_has_no_opinion() -> None:
+    findings = Findings()
+    findings.categories["threat"] = 0.7
+    findings.emotions["frustration"] = 0.6
+    nan = np.full(len(EMOTIONS), np.nan)
+    fused = fuse(findings, "fi", float("nan"), np.full(len(ABUSE_CATEGORIES), np.nan), nan)
+    assert fused.abuse == 0.7
+    assert fused.emotions["frustration"] == 0.6
