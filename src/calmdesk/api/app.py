@@ -83,9 +83,20 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
 
 def _api_router() -> APIRouter:
-    from calmdesk.api.routes import analyze, assist, session, users, webhooks
+    from calmdesk.api.routes import (
+        analyze,
+        assist,
+        clients,
+        conversations,
+        incidents,
+        policy,
+        session,
+        users,
+        webhooks,
+    )
 
     router = APIRouter()
-    for module in (analyze, assist, session, users, webhooks):
+    modules = (analyze, assist, session, users, conversations, incidents, clients, policy, webhooks)
+    for module in modules:
         router.include_router(module.router)
     return router

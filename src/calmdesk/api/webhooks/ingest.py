@@ -38,11 +38,25 @@ class Stored:
     severity: str | None = None
 
 
-def _advice(history: list[dict[str, Any]], text: str) -> dict[str, Any] | None:
+def advise(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
+    """The playbook's advice after ``messages`` (None when there is no client message yet)."""
+    if not any(m["role"] == "client" for m in messages):
+        return None
     try:
-        return calmdesk.assist({"messages": [*history, {"role": "client", "text": text}]})
+        return calmdesk.assist({"messages": messages[-HISTORY:]})
     except NotImplementedError:
         return None  # the playbook has not landed: store and analyse only
+
+
+def alert_supervisors(
+    session: Any, *, org_id: int, conversation_id: int, stage: str, severity: str, where: str
+) -> None:
+    """Queue the "needs a supervisor" notification for a conversation (no message text in it)."""
+    queue_alert(
+        session, org_id=org_id,
+        subject=f"calmdesk: conversation {conversation_id} needs a supervisor ({stage})",
+        text=f"Conversation {conversation_id} ({where}) is at stage {stage}, severity {severity}.",
+    )  # fmt: skip
 
 
 def _history(database: Database, org_id: int, inbound: Inbound) -> list[dict[str, Any]]:
@@ -112,7 +126,8 @@ def store_inbound(
         ):
             return Stored(status="duplicate")
     analysis = calmdesk.analyze(inbound.text).to_dict()
-    advice = _advice(_history(database, org_id, inbound), inbound.text)
+    history = _history(database, org_id, inbound)
+    advice = advise([*history, {"role": "client", "text": inbound.text}])
     stage = advice["stage"] if advice else None
     actor = Actor(name=f"webhook:{inbound.source}")
     with database.write() as session:
@@ -142,13 +157,10 @@ def store_inbound(
                 session, org_id=org_id, kind=kind, target=integration_name, payload=payload
             )
         if stage in ALERT_STAGES:
-            queue_alert(
-                session, org_id=org_id,
-                subject=f"calmdesk: conversation {conversation.id} needs a supervisor ({stage})",
-                text=(
-                    f"Conversation {conversation.id} ({inbound.source} {inbound.conversation_ref})"
-                    f" reached stage {stage}; severity {analysis['severity']}."
-                ),
+            alert_supervisors(
+                session, org_id=org_id, conversation_id=conversation.id, stage=str(stage),
+                severity=analysis["severity"],
+                where=f"{inbound.source} {inbound.conversation_ref}",
             )  # fmt: skip
         return Stored(
             status="stored", conversation_id=conversation.id, message_id=message.id, stage=stage,
