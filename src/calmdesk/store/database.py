@@ -12,11 +12,14 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+
+if TYPE_CHECKING:
+    from calmdesk.settings import Settings
 
 _BUSY_TIMEOUT_MS = 30_000
 _write_locks: dict[str, threading.RLock] = {}
@@ -112,3 +115,16 @@ class Database:
         self.read_engine.dispose()
         if self.write_engine is not self.read_engine:
             self.write_engine.dispose()
+
+
+def open_database(settings: Settings) -> Database:
+    """The database the settings name. The embedded SQLite file is created and brought up
+    to date on first use; a configured server database is upgraded only by ``db upgrade``.
+    """
+    db = Database(settings.resolved_database_url)
+    if not settings.database_url:
+        from calmdesk.store.migrate import current_revision, head_revision
+
+        if current_revision(db) != head_revision():
+            db.upgrade()
+    return db

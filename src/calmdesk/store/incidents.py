@@ -14,7 +14,7 @@ from calmdesk.domain.people import Actor
 from calmdesk.domain.vocabulary import INCIDENT_SEVERITIES, INCIDENT_STATUSES
 from calmdesk.errors import InvalidInput, NotFound
 from calmdesk.store import audit
-from calmdesk.store.models import Incident, IncidentEvent, Organisation
+from calmdesk.store.models import Client, ConductEvent, Incident, IncidentEvent, Organisation
 
 
 def create_incident(
@@ -29,6 +29,8 @@ def create_incident(
     _apply(incident, state)
     _append(session, org_id=org_id, incident_id=incident.id, kind="created", changes=state,
             actor=actor, reason=None)  # fmt: skip
+    if fields.client_id is not None:
+        _link_conduct(session, org_id, incident, actor)
     audit.record(
         session, org_id=org_id, actor=actor, action="incident.create", entity="incident",
         entity_id=incident.id, details={"type": fields.type, "severity": fields.severity},
@@ -56,6 +58,13 @@ def amend_incident(
         raise InvalidInput("the amendment changes nothing")
     _apply(incident, effective)
     incident.updated_at = utcnow()
+    if "severity" in effective:
+        for event in session.scalars(
+            select(ConductEvent).where(
+                ConductEvent.org_id == org_id, ConductEvent.incident_id == incident_id
+            )
+        ):
+            event.severity = incident.severity
     _append(session, org_id=org_id, incident_id=incident_id, kind="amended", changes=effective,
             actor=actor, reason=reason.strip())  # fmt: skip
     audit.record(
@@ -161,6 +170,25 @@ def verify_chain(session: Session, *, org_id: int) -> chain.ChainReport:
     incidents = session.scalars(select(Incident).where(Incident.org_id == org_id))
     projections = {incident.id: incident_state(incident) for incident in incidents}
     return chain.verify(events, projections, (org.chain_length, org.chain_head))
+
+
+def _link_conduct(session: Session, org_id: int, incident: Incident, actor: Actor) -> None:
+    # An incident with a client is also part of that client's conduct history (kind "abuse"),
+    # which is what the policy reads.
+    client = session.get(Client, incident.client_id)
+    if client is None or client.org_id != org_id:
+        raise NotFound(f"client {incident.client_id} does not exist")
+    session.add(
+        ConductEvent(
+            org_id=org_id,
+            client_id=client.id,
+            kind="abuse",
+            occurred_at=incident.occurred_at,
+            incident_id=incident.id,
+            severity=incident.severity,
+            source="incident",
+        )
+    )
 
 
 def _apply(incident: Incident, changes: dict[str, Any]) -> None:
