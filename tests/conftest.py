@@ -23,8 +23,11 @@ def _load_validators() -> dict[str, Any]:
         schemas = {n: json.loads((local / n).read_text()) for n in names}
     else:
         schemas = {n: json.loads((CONTRACTS / n).read_text()) for n in names}
+    # "$ref": "analysis.v1.schema.json" resolves against the referring schema's "$id"
+    # ("calmdesk/assist.v1"), so each schema is registered under "calmdesk/<name>" as well.
     registry = Registry().with_resources(
         [(n, Resource.from_contents(s)) for n, s in schemas.items()]
+        + [(f"calmdesk/{n}", Resource.from_contents(s)) for n, s in schemas.items()]
     )
     return {
         n.split(".")[0]: jsonschema.Draft202012Validator(s, registry=registry)

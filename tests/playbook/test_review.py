@@ -205,15 +205,18 @@ def test_advice_is_in_the_drafts_language_and_says_what_to_write(
     [
         (
             "pl",
-            "Rozumiem, że to frustrujące. Mogę wymienić pralkę w czwartek albo zwrócić 1299 zł do piątku. Co Pan wybiera?",
+            "Rozumiem, że to frustrujące. Mogę wymienić pralkę w czwartek "
+            "albo zwrócić 1299 zł do piątku. Co Pan wybiera?",
         ),
         (
             "fi",
-            "Ymmärrän, että tämä harmittaa. Voin vaihtaa laitteen torstaina tai hyvittää 129 € perjantaihin mennessä. Kumpi sopii?",
+            "Ymmärrän, että tämä harmittaa. Voin vaihtaa laitteen torstaina "
+            "tai hyvittää 129 € perjantaihin mennessä. Kumpi sopii?",
         ),
         (
             "en",
-            "I'm sorry, that is frustrating. I can replace it on Thursday or refund €129 by Friday. Which would you prefer?",
+            "I'm sorry, that is frustrating. I can replace it on Thursday "
+            "or refund €129 by Friday. Which would you prefer?",
         ),
     ],
 )

@@ -118,6 +118,20 @@ def test_legal_threat_brings_a_supervisor_and_clear_information() -> None:
     assert {"escalate_to_supervisor", "give_clear_information"} <= set(result.actions)
 
 
+def test_a_mild_emotion_the_engine_rates_as_nothing_stays_calm() -> None:
+    noisy = build_analysis(emotions={"anger": 0.4}, intents=["question"])
+    noisy.severity = "none"
+    assert plan([client()], [noisy], has_facts=True).stage == "calm"
+    noisy.severity = "low"
+    assert plan([client()], [noisy], has_facts=True).stage == "resolve"
+
+
+def test_company_at_fault_turns_a_question_into_resolving() -> None:
+    result = plan([client()], [build_analysis(intents=["question"])], company_at_fault=True)
+    assert result.stage == "resolve"
+    assert "apologize" in result.actions
+
+
 @pytest.mark.parametrize(
     "analysis",
     [

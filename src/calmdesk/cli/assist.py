@@ -1,4 +1,4 @@
-"""``calmdesk assist``: stage, next actions, suggested replies and draft review for a conversation."""
+"""``calmdesk assist``: stage, next actions, replies and draft review for a conversation."""
 
 from __future__ import annotations
 

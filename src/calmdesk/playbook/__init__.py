@@ -24,7 +24,7 @@ from calmdesk.playbook.schemas import AssistRequest, parse_request
 from calmdesk.playbook.stage import Plan, plan_next_steps
 from calmdesk.settings import Settings, get_settings
 
-__all__ = ["assist", "assist_request"]
+__all__ = ["assist", "assist_request", "respond"]
 
 DEFAULT_LANGUAGE = "pl"
 
@@ -41,18 +41,40 @@ def assist_request(request: AssistRequest, *, settings: Settings | None = None) 
     """Same as :func:`assist` for an already validated request."""
     from calmdesk import analyze_many
 
-    settings = settings or get_settings()
-    contents = all_content(settings.playbook_dir)
     client_texts = [m.text for m in request.messages if m.role == "client"]
     draft = request.draft if request.draft and request.draft.strip() else None
-    # One engine call for every client message and the draft: the fast path.
+    # One engine call for every client message and the draft: the fast path. With no client
+    # message yet, the empty text stands in so the response still carries an analysis.
     texts = (client_texts or [""]) + ([draft] if draft is not None else [])
     given = request.context.language
     langs: list[str | None] = [given] * (len(texts) - (draft is not None))
     analyses = analyze_many(texts, [*langs, None] if draft is not None else langs)
-    client_analyses = analyses[: len(client_texts)]
-    reading = read_conversation(request.messages, client_analyses, contents)
-    language = given or _client_language(client_analyses)
+    return respond(
+        request,
+        analyses[: len(client_texts) or 1],
+        analyses[-1] if draft is not None else None,
+        settings=settings,
+    )
+
+
+def respond(
+    request: AssistRequest,
+    client_analyses: list[Analysis],
+    draft_analysis: Analysis | None,
+    *,
+    settings: Settings | None = None,
+) -> dict[str, Any]:
+    """The assist response from analyses already made (pure, apart from optional drafting).
+
+    ``client_analyses`` holds one Analysis per client message, in order (or one of the empty
+    text when there is no client message); ``draft_analysis`` is the draft's, if any.
+    """
+    settings = settings or get_settings()
+    contents = all_content(settings.playbook_dir)
+    has_client = any(m.role == "client" for m in request.messages)
+    reading = read_conversation(request.messages, client_analyses if has_client else [], contents)
+    given = request.context.language
+    language = given or _client_language(client_analyses if has_client else [])
     content = load_content(language, settings.playbook_dir)
     formal = request.context.formal is not False
 
@@ -72,8 +94,8 @@ def assist_request(request: AssistRequest, *, settings: Settings | None = None) 
         )
 
     draft_review = None
-    if draft is not None:
-        draft_analysis = analyses[-1]
+    draft = request.draft
+    if draft is not None and draft.strip() and draft_analysis is not None:
         draft_language = (
             draft_analysis.language if draft_analysis.language in LANGUAGES else language
         )
@@ -88,7 +110,7 @@ def assist_request(request: AssistRequest, *, settings: Settings | None = None) 
         "suggested_replies": [reply.to_dict() for reply in replies],
         "draft_review": draft_review,
         "incident": recommend_incident(reading),
-        "client_analysis": analyses[len(client_texts) - 1 if client_texts else 0].to_dict(),
+        "client_analysis": client_analyses[-1].to_dict(),
         "language": language,
         "formal": formal,
         "facts": dict(facts.items()),

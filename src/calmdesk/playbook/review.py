@@ -104,10 +104,11 @@ def _offensive(draft: str, analysis: Analysis | None) -> list[tuple[str, int, in
         code = _OFFENSIVE.get(item.label)
         if code and 0 <= item.start < item.end <= len(draft):
             found.append((code, item.start, item.end))
-    for category, code in _OFFENSIVE.items():
-        scored = analysis.abuse.categories.get(category, 0.0) >= 0.5
-        if scored and not any(c == code for c, _, _ in found):
-            found.append((code, 0, len(draft)))
+    if not found and analysis.abuse.flagged:
+        # Abuse with no words to point at: the whole draft, under its strongest category.
+        categories = analysis.abuse.categories
+        top = max(_OFFENSIVE, key=lambda name: categories.get(name, 0.0))
+        found.append((_OFFENSIVE[top], 0, len(draft)))
     return found
 
 

@@ -54,13 +54,16 @@ def plan_next_steps(
     if last is None:
         plan = Plan("calm")
         plan.add("listen", "The client has not written yet: listen first.")
+        plan.add("ask_clarifying_question", "Ask how you can help.")
     else:
-        plan = _base_plan(reading, last, has_facts=has_facts)
+        plan = _base_plan(reading, last, has_facts=has_facts, company_at_fault=company_at_fault)
     _add_cross_cutting(plan, reading, company_at_fault=company_at_fault)
     return plan
 
 
-def _base_plan(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
+def _base_plan(
+    reading: Reading, last: ClientTurn, *, has_facts: bool, company_at_fault: bool
+) -> Plan:
     earlier_danger = any(turn.danger for turn in reading.turns[:-1])
     if last.danger or (earlier_danger and not last.apology):
         return _safety(last)
@@ -78,7 +81,10 @@ def _base_plan(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
         or last.intents & PRESSURE_INTENTS
     ):
         return _deescalate(reading, last, has_facts=has_facts)
-    if last.intents & PROBLEM_INTENTS or last.negativity >= MILD:
+    # A mild negative emotion counts only when the engine itself rates the message above
+    # "none"; a business at fault always has something to put right.
+    mildly_negative = last.negativity >= MILD and last.analysis.severity != "none"
+    if last.intents & PROBLEM_INTENTS or mildly_negative or company_at_fault:
         return _resolve(last, has_facts=has_facts)
     return _calm(last, has_facts=has_facts)
 
