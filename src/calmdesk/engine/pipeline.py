@@ -1,6 +1,8 @@
-"""Orchestrates the engine: normalise, detect language, run detectors, build the Analysis.
+"""Orchestrates the engine: language and model scores, rules, fusion, severity, the Analysis.
 
-Placeholder that returns a neutral analysis until the detectors land.
+The learned models are called once per batch (``models.score``); every message is then read by
+the lexicons of its language (all three when the language is undetermined), the rule findings are
+fused with the model scores (``fusion.fuse``), and severity follows the contract.
 """
 
 from __future__ import annotations
@@ -8,9 +10,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from calmdesk import __version__
-from calmdesk.engine.analysis import Abuse, Analysis
-from calmdesk.engine.models import score
-from calmdesk.engine.vocabulary import EMOTIONS
+from calmdesk.engine import fusion, models
+from calmdesk.engine.abuse import detect_abuse
+from calmdesk.engine.analysis import Abuse, Analysis, Evidence
+from calmdesk.engine.emotion import detect_emotions
+from calmdesk.engine.findings import Findings
+from calmdesk.engine.intents import detect_intents
+from calmdesk.engine.lexicon import Lexicon, lexicon
+from calmdesk.engine.reading import read
+from calmdesk.engine.severity import FLAG_AT, dominant_emotion, severity
+from calmdesk.engine.vocabulary import LANGUAGES
 
 
 def analyze(text: str, lang: str | None = None) -> Analysis:
@@ -19,24 +28,99 @@ def analyze(text: str, lang: str | None = None) -> Analysis:
 
 
 def analyze_many(
-    texts: Sequence[str], lang: str | Sequence[str | None] | None = None
+    texts: Sequence[str],
+    lang: str | Sequence[str | None] | None = None,
+    *,
+    use_models: bool = True,
 ) -> list[Analysis]:
     """Analyse a batch of messages in input order.
 
     ``lang`` is one language for all, or one per text (None entries are detected).
+    ``use_models=False`` reads with the rules alone (languages are still detected by the model),
+    which is how the rules are measured on their own.
     """
     given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
-    langs = score(texts, given).languages
-    return [
-        Analysis(
-            version=__version__,
-            language=language or "und",
-            abuse=Abuse(),
-            emotions=dict.fromkeys(EMOTIONS, 0.0),
-            dominant_emotion="neutral",
-            intents=[],
-            severity="none",
-            evidence=[],
-        )
-        for language in langs
-    ]
+    if len(given) != len(texts):
+        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    scores = models.score(texts, given)
+    results = []
+    for i, text in enumerate(texts):
+        language = scores.languages[i] if scores.languages[i] in LANGUAGES else "und"
+        findings, addressed = find(text, language)
+        if use_models:
+            fused = fusion.fuse(
+                findings,
+                language,
+                None if scores.abuse is None else float(scores.abuse[i]),
+                None if scores.categories is None else scores.categories[i],
+                None if scores.emotions is None else scores.emotions[i],
+            )
+        else:
+            fused = fusion.fuse(findings, language)
+        results.append(_analysis(language, findings, fused, addressed))
+    return results
+
+
+def find(text: str, language: str) -> tuple[Findings, bool]:
+    """Rule findings for ``text`` and whether it addresses the employee at all."""
+    reading = read(text, _lexicons(language))
+    abuse = detect_abuse(reading)
+    emotions = detect_emotions(reading, abuse.categories)
+    intents = detect_intents(reading, emotions.emotions)
+    evidence = _ordered(abuse.evidence + intents.evidence + emotions.evidence)
+    findings = Findings(
+        categories=abuse.categories,
+        strong=abuse.strong,
+        directed_at_staff=abuse.directed_at_staff,
+        emotions=emotions.emotions,
+        intensity=emotions.intensity,
+        intents=intents.intents,
+        evidence=evidence,
+    )
+    return findings, abuse.addressed
+
+
+def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed: bool) -> Analysis:
+    flagged = fused.abuse >= FLAG_AT
+    # The rules decide whom abuse is aimed at; when only a model flags an insult, an address to
+    # the employee in the message is the best sign of its target.
+    directed = flagged and (
+        findings.directed_at_staff
+        or (addressed and not findings.evidence and fused.categories["insult"] >= FLAG_AT)
+    )
+    dominant = dominant_emotion(fused.emotions)
+    level = severity(
+        categories=fused.categories,
+        abuse_score=fused.abuse,
+        directed_at_staff=directed,
+        emotions=fused.emotions,
+        dominant=dominant,
+        intents=findings.intents,
+    )
+    return Analysis(
+        version=__version__,
+        language=language,
+        abuse=Abuse(score=fused.abuse, directed_at_staff=directed, categories=fused.categories),
+        emotions=fused.emotions,
+        dominant_emotion=dominant,
+        intents=list(findings.intents),
+        severity=level,
+        evidence=findings.evidence,
+    )
+
+
+def _lexicons(language: str) -> list[Lexicon]:
+    if language in LANGUAGES:
+        return [lexicon(language)]
+    return [lexicon(code) for code in LANGUAGES]
+
+
+def _ordered(evidence: list[Evidence]) -> list[Evidence]:
+    seen: set[tuple[int, int, str]] = set()
+    unique = []
+    for item in sorted(evidence, key=lambda e: (e.start, e.end, e.label)):
+        key = (item.start, item.end, item.label)
+        if key not in seen:
+            seen.add(key)
+            unique.append(item)
+    return unique

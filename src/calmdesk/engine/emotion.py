@@ -1,0 +1,95 @@
+"""Emotions and their intensity from lexicon cues, shouting and the abuse already found.
+
+Cues of one emotion combine like independent pieces of evidence, 1 - (1 - w1)(1 - w2)...
+Intensity (capitals, "!!!", "really", stretched letters) strengthens anger and frustration that
+cues already show; shouting with no other cue reads as anger.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from calmdesk.engine.analysis import Evidence
+from calmdesk.engine.reading import Reading
+from calmdesk.engine.vocabulary import EMOTIONS
+
+_NEGATIVE = ("anger", "frustration", "disappointment", "anxiety", "sadness")
+# Anger that abuse itself shows, per category (a threat is angrier than a swear word).
+_ANGER_FROM_ABUSE = {
+    "profanity": 0.4,
+    "insult": 0.6,
+    "threat": 0.8,
+    "discrimination": 0.5,
+    "sexual_harassment": 0.0,
+}
+_SHOUTING_ANGER = 0.5
+_INTENSITY_GAIN = 0.6
+_EVIDENCE_AT = 0.4
+
+_EXCLAIM = re.compile(r"!{2,}|\?!|!\?")
+_SAMPLE = 2000  # characters read for capitals; enough to tell shouting
+
+
+@dataclass(slots=True)
+class EmotionFindings:
+    """Emotion confidences, the intensity of the message and evidence."""
+
+    emotions: dict[str, float] = field(default_factory=lambda: dict.fromkeys(EMOTIONS, 0.0))
+    intensity: float = 0.0
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def intensity(reading: Reading) -> float:
+    """Intensity cues in [0, 1]: capitals, repeated "!", intensifiers, stretched letters."""
+    text = reading.folded.original
+    score = 0.0
+    words = [word for word in text[:_SAMPLE].split() if len(word) >= 3]
+    caps = sum(1 for word in words if word.isupper())
+    if caps and caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
+        score += 0.5
+    elif caps >= 2:
+        score += 0.2
+    exclaims = text.count("!")
+    if _EXCLAIM.search(text) or exclaims >= 2:
+        score += 0.4 if "!!!" in text or exclaims >= 3 else 0.25
+    score += 0.2 * len(reading.markers.get("intensifier", ()))
+    return min(1.0, score)
+
+
+def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFindings:
+    """Emotion confidences from cues, intensity and the abuse categories ``abuse``."""
+    found = EmotionFindings(intensity=intensity(reading))
+    scores = found.emotions
+    cited: dict[str, list[Evidence]] = {name: [] for name in EMOTIONS}
+    for hit in reading.hits:
+        label = hit.entry.label
+        if label not in scores:
+            continue
+        if reading.negated(hit, reach=2):
+            # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
+            # a denied worry ("nie martwię się") is no emotion at all.
+            if label != "satisfaction":
+                continue
+            label = "disappointment"
+        scores[label] = _combine(scores[label], hit.entry.weight)
+        cited[label].append(reading.evidence(hit, label))
+    for category, weight in abuse.items():
+        if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
+            scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
+    level = found.intensity
+    if level:
+        if any(scores[name] for name in _NEGATIVE):
+            for name in ("anger", "frustration"):
+                if scores[name]:
+                    scores[name] = _combine(scores[name], _INTENSITY_GAIN * level)
+        elif level >= 0.5 and not scores["satisfaction"]:
+            scores["anger"] = _combine(_SHOUTING_ANGER, _INTENSITY_GAIN * level)
+    for name in EMOTIONS:
+        if scores[name] >= _EVIDENCE_AT:
+            found.evidence.extend(cited[name])
+    return found
+
+
+def _combine(a: float, b: float) -> float:
+    return 1.0 - (1.0 - a) * (1.0 - b)

@@ -1,0 +1,71 @@
+"""What the client wants or presses for: intents from lexicon cues and a few combined rules."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from calmdesk.engine.analysis import Evidence
+from calmdesk.engine.lexicon import Hit
+from calmdesk.engine.reading import Reading
+from calmdesk.engine.vocabulary import INTENTS
+
+REPORT_AT = 0.5
+"""Combined cue weight at which an intent is reported."""
+
+_REVIEW_THREAT = 0.8
+_QUESTION_MARK = 0.8
+_QUESTION_WORD = 0.6
+_COMPLAINT_FROM_EMOTION = 0.5
+_REVIEW_REACH = 6
+
+
+@dataclass(slots=True)
+class IntentFindings:
+    """Intents in contract order, and their evidence."""
+
+    intents: list[str] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+
+def detect_intents(reading: Reading, emotions: dict[str, float]) -> IntentFindings:
+    """Intents of one message; ``emotions`` lets a clearly upset message count as a complaint."""
+    scores = dict.fromkeys(INTENTS, 0.0)
+    cited: dict[str, list[Hit]] = {name: [] for name in INTENTS}
+    for hit in reading.hits:
+        label = hit.entry.label
+        if label in scores:
+            scores[label] = 1.0 - (1.0 - scores[label]) * (1.0 - hit.entry.weight)
+            cited[label].append(hit)
+    for verb in reading.markers.get("publish", ()):
+        # "wystawię opinię na Google", "I'll leave a review", "kirjoitan arvostelun".
+        for marker in ("review_word", "review_platform"):
+            cue = reading.near(marker, verb, 1, _REVIEW_REACH)
+            if cue is not None and not reading.negated(verb, reach=2):
+                scores["review_threat"] = max(scores["review_threat"], _REVIEW_THREAT)
+                cited["review_threat"].append(Hit(verb.entry, verb.first, cue.last))
+                break
+    if "?" in reading.folded.original:
+        scores["question"] = max(scores["question"], _QUESTION_MARK)
+    elif _clause_opens_with_question(reading):
+        scores["question"] = max(scores["question"], _QUESTION_WORD)
+    if max(emotions["anger"], emotions["frustration"], emotions["disappointment"]) >= (
+        _COMPLAINT_FROM_EMOTION
+    ):
+        scores["complaint"] = max(scores["complaint"], REPORT_AT)
+    found = IntentFindings()
+    for name in INTENTS:
+        if scores[name] >= REPORT_AT:
+            found.intents.append(name)
+            found.evidence.extend(reading.evidence(hit, name) for hit in cited[name])
+    return found
+
+
+def _clause_opens_with_question(reading: Reading) -> bool:
+    if "!" in reading.folded.original:
+        return False
+    clauses = reading.tokens.clauses
+    for cue in reading.markers.get("question_word", ()):
+        first = cue.first
+        if first == 0 or clauses[first - 1] != clauses[first]:
+            return True
+    return False

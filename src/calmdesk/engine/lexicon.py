@@ -1,0 +1,305 @@
+"""Lexicons: the data files of one language compiled into a word index and phrase patterns.
+
+The format is documented in ``engine/data/README.md``. Each language folder holds tab-separated
+files of ``pattern, label, weight, flags`` lines and an ``inflection.txt``; a lexicon is built
+once per process on first use and every word form it meets is looked up once (cached).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+
+from calmdesk.engine.lemma import Inflection, StemIndex
+from calmdesk.engine.normalize import deleet, destretch, fold, has_leet
+from calmdesk.engine.tokens import Tokens
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS
+
+LEXICON_FILES = ("abuse.tsv", "cues.tsv", "emotions.tsv", "intents.tsv")
+
+MARKERS = (
+    "you",  # second person / formal address: the message talks to the employee
+    "business",  # the business or its people: "wasza firma", "your staff"
+    "object",  # things and situations: "pralka", "washer", "kone"
+    "third",  # third parties: "my sister", "the courier", "he"
+    "reported",  # reported speech: "called", "powiedział", "sanoi"
+    "negation",  # "nie", "not", "ei"
+    "denial",  # "nie uważam", "I'm not saying", "en väitä": negates a whole clause
+    "intensifier",  # "bardzo", "really", "todella"
+    "review_word",  # "opinia", "review", "arvostelu"
+    "review_platform",  # "Google", "Trustpilot"
+    "publish",  # "wystawię", "I'll post", "kirjoitan"
+    "compliment",  # remarks on looks: "ładna", "sexy", "kaunis"
+    "proposition",  # "po pracy", "a drink", "treffit"
+    "question_word",  # clause-initial question words: "czy", "could", "voisitteko"
+)
+LABELS = frozenset(ABUSE_CATEGORIES + EMOTIONS + INTENTS + MARKERS)
+FLAGS = frozenset(
+    {
+        "strong",  # unambiguous: a slur, an explicit threat of violence
+        "person",  # a word for a person: aimed at whoever is addressed, the employee by default
+        "needs_target",  # only abusive when aimed at someone ("stupid", "głupi")
+        "at_staff",  # the phrase itself addresses the employee ("fuck you", "zabiję cię")
+        "noun",  # profanity that turns into an insult when addressed ("ty kurwo")
+    }
+)
+_GAP = "…"
+_MAX_GAP = 3
+_CACHE_LIMIT = 200_000
+_EMPTY: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """One lexicon line: a pattern of word positions (None = gap of up to three words)."""
+
+    label: str
+    weight: float
+    flags: frozenset[str]
+    pattern: tuple[frozenset[int] | None, ...]
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class Hit:
+    """An entry found in a message, on tokens ``first`` to ``last`` (inclusive)."""
+
+    entry: Entry
+    first: int
+    last: int
+
+
+class Lexicon:
+    """The compiled lexicon of one language."""
+
+    def __init__(self, lang: str, inflection: Inflection) -> None:
+        self.lang = lang
+        self._exact: dict[str, set[int]] = {}
+        self._stems = StemIndex(inflection)
+        self._atom_ids: dict[tuple[str, bool], int] = {}
+        self._abuse_atoms: set[int] = set()
+        # Entries by their first word: one-word entries, phrases by their first two words, and
+        # phrases with a gap after the first word.
+        self._singles: dict[int, list[Entry]] = {}
+        self._pairs: dict[int, dict[int, list[Entry]]] = {}
+        self._gapped: dict[int, list[Entry]] = {}
+        self._cache: dict[str, frozenset[int]] = {}
+        self.entries: list[Entry] = []
+
+    # -- building ---------------------------------------------------------------------------
+
+    def add(
+        self, pattern: str, label: str, weight: float, flags: frozenset[str], where: str
+    ) -> None:
+        """Add one line; ``pattern`` uses the syntax of ``engine/data/README.md``.
+
+        ``;`` separates alternative phrases, ``|`` alternative words of one position, ``…`` is
+        a gap of up to three words, a trailing ``*`` marks a stem.
+        """
+        for phrase in pattern.split(";"):
+            self._add_phrase(phrase, label, weight, flags, where)
+
+    def _add_phrase(
+        self, pattern: str, label: str, weight: float, flags: frozenset[str], where: str
+    ) -> None:
+        positions: list[frozenset[int] | None] = []
+        for word in pattern.replace("'", " ").split():
+            if word in (_GAP, "..."):
+                positions.append(None)
+                continue
+            atoms = frozenset(self._atom(alt) for alt in word.split("|") if alt)
+            if not atoms:
+                raise ValueError(f"{where}: empty word in pattern {pattern!r}")
+            positions.append(atoms)
+        if not positions or positions[0] is None or positions[-1] is None:
+            raise ValueError(f"{where}: a pattern must start and end with a word: {pattern!r}")
+        entry = Entry(label, weight, flags, tuple(positions), where)
+        self.entries.append(entry)
+        first, second = positions[0], positions[1] if len(positions) > 1 else None
+        for atom in first:
+            if len(positions) == 1:
+                self._singles.setdefault(atom, []).append(entry)
+            elif second is None:
+                self._gapped.setdefault(atom, []).append(entry)
+            else:
+                pairs = self._pairs.setdefault(atom, {})
+                for atom2 in second:
+                    pairs.setdefault(atom2, []).append(entry)
+        if label in ABUSE_CATEGORIES:
+            for position in positions:
+                self._abuse_atoms |= position or set()
+
+    def _atom(self, word: str) -> int:
+        is_stem = word.endswith("*")
+        key = fold(word.rstrip("*")).text
+        found = self._atom_ids.get((key, is_stem))
+        if found is not None:
+            return found
+        atom = len(self._atom_ids)
+        self._atom_ids[(key, is_stem)] = atom
+        if is_stem:
+            self._stems.add(key, atom)
+        else:
+            self._exact.setdefault(key, set()).add(atom)
+        return atom
+
+    # -- matching ---------------------------------------------------------------------------
+
+    def lookup(self, key: str) -> frozenset[int]:
+        """Atoms matched by one folded word, obfuscations included (cached per word)."""
+        cached = self._cache.get(key)
+        if cached is not None:
+            return cached
+        forms = [key]
+        if has_leet(key):
+            forms.append(deleet(key))
+        for form in list(forms):
+            forms.extend(destretch(form))
+        atoms: set[int] = set()
+        for form in forms:
+            atoms |= self._exact.get(form, set())
+            atoms |= self._stems.match(form)
+        if "*" in key:
+            atoms |= self._masked(deleet(key))
+        result = frozenset(atoms)
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def is_abuse_word(self, key: str) -> bool:
+        """True when ``key`` matches a word of an abuse entry (for rejoining "k u r w a")."""
+        return not self._abuse_atoms.isdisjoint(self.lookup(key))
+
+    def _masked(self, key: str) -> set[int]:
+        # "ch*j", "f**k", "k*rwa": each star stands for one letter of an abuse word.
+        letters = len(key) - key.count("*")
+        if letters < 1 or len(key) < 3 or key[0] == "*":
+            return set()
+        pattern = re.compile("".join("[^\\W\\d_]" if c == "*" else re.escape(c) for c in key))
+        found: set[int] = set()
+        for word, atoms in self._exact.items():
+            if len(word) == len(key) and pattern.fullmatch(word):
+                found |= atoms & self._abuse_atoms
+        for stem, atoms in self._stems.items():
+            ending = key[len(stem) :]
+            if (
+                len(stem) <= len(key)
+                and "*" not in ending
+                and re.fullmatch(_prefix_pattern(key, len(stem)), stem)
+                and self._stems.inflection.allows(ending)
+            ):
+                found |= atoms & self._abuse_atoms
+        return found
+
+    def match(self, tokens: Tokens) -> list[Hit]:
+        """Every entry found in ``tokens``, in token order."""
+        cache = self._cache
+        keys = tokens.keys
+        atoms_per: list[frozenset[int]] = [cache.get(key) or _EMPTY for key in keys]
+        for i, atoms in enumerate(atoms_per):
+            if atoms is _EMPTY and keys[i] not in cache:
+                atoms_per[i] = self.lookup(keys[i])
+        clauses = tokens.clauses
+        last = len(keys) - 1
+        singles, pairs, gapped = self._singles, self._pairs, self._gapped
+        hits: list[Hit] = []
+        for i, atoms in enumerate(atoms_per):
+            if not atoms:
+                continue
+            found: dict[int, Hit] = {}
+            following = atoms_per[i + 1] if i < last and clauses[i + 1] == clauses[i] else None
+            for atom in atoms:
+                for entry in singles.get(atom, ()):
+                    found[id(entry)] = Hit(entry, i, i)
+                second = pairs.get(atom)
+                if second is not None and following:
+                    for atom2 in following:
+                        for entry in second.get(atom2, ()):
+                            end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
+                            if end is not None:
+                                found[id(entry)] = Hit(entry, i, end - 1)
+                for entry in gapped.get(atom, ()):
+                    end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
+                    if end is not None:
+                        found[id(entry)] = Hit(entry, i, end - 1)
+            hits.extend(found.values())
+        return hits
+
+
+def _prefix_pattern(key: str, length: int) -> str:
+    return "".join("[^\\W\\d_]" if c == "*" else re.escape(c) for c in key[:length])
+
+
+def _extend(
+    pattern: tuple[frozenset[int] | None, ...],
+    position: int,
+    index: int,
+    atoms_per: Sequence[frozenset[int]],
+    clauses: Sequence[int],
+) -> int | None:
+    """Token index just past a match of ``pattern[position:]`` starting at ``index``."""
+    clause = clauses[index - 1] if index - 1 < len(clauses) else -1
+    while position < len(pattern):
+        spec = pattern[position]
+        if spec is None:
+            for skip in range(_MAX_GAP + 1):
+                at = index + skip
+                if at >= len(clauses) or clauses[at] != clause:
+                    break
+                if _fits(pattern[position + 1], atoms_per[at]):
+                    end = _extend(pattern, position + 2, at + 1, atoms_per, clauses)
+                    if end is not None:
+                        return end
+            return None
+        if index >= len(clauses) or clauses[index] != clause:
+            return None
+        if spec.isdisjoint(atoms_per[index]):
+            return None
+        position += 1
+        index += 1
+    return index
+
+
+def _fits(spec: frozenset[int] | None, atoms: frozenset[int]) -> bool:
+    return spec is not None and not spec.isdisjoint(atoms)
+
+
+def _lines(lang: str, name: str) -> Iterator[tuple[int, str]]:
+    resource = files("calmdesk.engine") / "data" / lang / name
+    if not resource.is_file():
+        return
+    for number, line in enumerate(resource.read_text(encoding="utf-8").splitlines(), start=1):
+        if line.strip() and not line.lstrip().startswith("#"):
+            yield number, line
+
+
+def _build(lang: str) -> Lexicon:
+    inflection = Inflection.parse(line for _, line in _lines(lang, "inflection.txt"))
+    lexicon = Lexicon(lang, inflection)
+    for name in LEXICON_FILES:
+        for number, line in _lines(lang, name):
+            where = f"{lang}/{name}:{number}"
+            cells = [cell.strip() for cell in line.split("\t")]
+            if len(cells) < 2:
+                raise ValueError(f"{where}: expected pattern<TAB>label[<TAB>weight[<TAB>flags]]")
+            pattern, label = cells[0], cells[1]
+            weight = float(cells[2]) if len(cells) > 2 and cells[2] else 1.0
+            flags = frozenset(f for f in (cells[3].split(",") if len(cells) > 3 else []) if f)
+            if label not in LABELS:
+                raise ValueError(f"{where}: unknown label {label!r}")
+            if not 0.0 <= weight <= 1.0:
+                raise ValueError(f"{where}: weight must be within 0..1, got {weight}")
+            if not flags <= FLAGS:
+                raise ValueError(f"{where}: unknown flags {sorted(flags - FLAGS)}")
+            lexicon.add(pattern, label, weight, flags, where)
+    return lexicon
+
+
+@cache
+def lexicon(lang: str) -> Lexicon:
+    """The compiled lexicon of ``lang`` (pl, fi or en), built on first use."""
+    return _build(lang)

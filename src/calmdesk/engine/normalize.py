@@ -1,0 +1,224 @@
+"""Text folding for matching, with a map from every folded character back to the original text.
+
+Folding makes "ZWYKŁYM IDIOTĄ", "zwyklym idiota" and "zwykłym іdiotą" (a Cyrillic і) compare
+equal: compatibility normalisation (NFKD), case folding, combining marks and invisible format
+characters (zero-width space, soft hyphen, bidi controls) dropped, and a few letters that do not
+decompose (ł, ø, đ...) and Cyrillic/Greek look-alikes mapped to plain Latin letters.
+
+Word-level obfuscation (leetspeak, separators, masking, stretched letters) is handled on tokens in
+``tokens.py`` and ``lexicon.py``; this module only works character by character, so the offsets of
+any folded span map back to ``original[start:end]`` exactly.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Letters NFKD does not decompose, typographic punctuation, and Cyrillic/Greek look-alikes that
+# people use to dodge filters ("іdiot" with a Cyrillic і). Keys and values are already casefolded.
+_SPECIAL: dict[str, str] = {
+    "ł": "l",
+    "ø": "o",
+    "đ": "d",
+    "ħ": "h",
+    "ı": "i",
+    "ŀ": "l",
+    "ŧ": "t",
+    "æ": "ae",
+    "œ": "oe",
+    "þ": "th",
+    "ð": "d",
+    "’": "'",
+    "‘": "'",
+    "ʼ": "'",
+    "´": "'",
+    "“": '"',
+    "”": '"',
+    "„": '"',
+    "«": '"',
+    "»": '"',
+    # Cyrillic
+    "а": "a",
+    "в": "b",
+    "е": "e",
+    "ё": "e",
+    "з": "3",
+    "і": "i",
+    "ї": "i",
+    "ј": "j",
+    "к": "k",
+    "м": "m",
+    "н": "h",
+    "о": "o",
+    "п": "n",
+    "р": "p",
+    "с": "c",
+    "т": "t",
+    "у": "y",
+    "х": "x",
+    "ѕ": "s",
+    "ԁ": "d",
+    "ԛ": "q",
+    "ԝ": "w",
+    "ь": "b",
+    # Greek
+    "α": "a",
+    "β": "b",
+    "ε": "e",
+    "η": "n",
+    "ι": "i",
+    "κ": "k",
+    "ν": "v",
+    "ο": "o",
+    "ρ": "p",
+    "τ": "t",
+    "υ": "u",
+    "χ": "x",
+    "ω": "w",
+}
+
+# Ranges scanned once to build the fast path: Latin, Greek, Cyrillic, punctuation and symbols,
+# emoji. Any character outside them (or one that folds to more or fewer than one character) sends
+# the text down the exact, slower per-character path.
+_FAST_RANGES = (
+    (0x0000, 0x0530),
+    (0x1E00, 0x1F00),
+    (0x2000, 0x2C00),
+    (0x1F000, 0x1FB00),
+)
+
+
+@lru_cache(maxsize=65536)
+def fold_char(ch: str) -> str:
+    """The folded form of one character (may be empty or longer than one character)."""
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
+    out = []
+    for c in decomposed:
+        if unicodedata.combining(c) or unicodedata.category(c) == "Cf":
+            continue
+        out.append(_SPECIAL.get(c, c))
+    return "".join(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Folded:
+    """A folded text and the way back to the original.
+
+    ``starts[i]``/``ends[i]`` give the original span of folded character ``i``; both are None
+    when folding kept every character in place (the common case), so spans map to themselves.
+    """
+
+    text: str
+    original: str
+    starts: list[int] | None = None
+    ends: list[int] | None = None
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        """Original ``(start, end)`` of the folded span ``[start, end)``."""
+        if self.starts is None or self.ends is None:
+            return start, end
+        if start >= end:
+            at = self.starts[start] if start < len(self.starts) else len(self.original)
+            return at, at
+        return self.starts[start], self.ends[end - 1]
+
+
+class _Tables:
+    """The fast-path translation table and the pattern of characters it can't handle."""
+
+    def __init__(self) -> None:
+        table: dict[int, str] = {}
+        simple: list[int] = []
+        for low, high in _FAST_RANGES:
+            for code in range(low, high):
+                ch = chr(code)
+                if unicodedata.category(ch) == "Cs":
+                    continue
+                folded = fold_char(ch)
+                if len(folded) != 1 or len(ch.lower()) != 1:
+                    continue
+                simple.append(code)
+                if folded != ch and code > 0x7F:
+                    table[code] = folded
+        self.table = table
+        self.complex = re.compile("[^" + _char_class(simple) + "]")
+
+
+def _char_class(codes: list[int]) -> str:
+    parts: list[str] = []
+    start = prev = codes[0]
+    for code in [*codes[1:], -1]:
+        if code == prev + 1:
+            prev = code
+            continue
+        first, last = re.escape(chr(start)), re.escape(chr(prev))
+        parts.append(first if start == prev else f"{first}-{last}")
+        start = prev = code
+    return "".join(parts)
+
+
+@lru_cache(maxsize=1)
+def _tables() -> _Tables:
+    return _Tables()
+
+
+def fold(text: str) -> Folded:
+    """Fold ``text`` for matching, keeping the map back to original offsets."""
+    if text.isascii():
+        return Folded(text.lower(), text)
+    tables = _tables()
+    if tables.complex.search(text) is None:
+        # Lower-casing first leaves the table only the non-ASCII letters to map.
+        return Folded(text.lower().translate(tables.table), text)
+    chars: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    for index, ch in enumerate(text):
+        folded = fold_char(ch)
+        if not folded:
+            # Invisible or combining characters join the span of the character before them,
+            # so evidence for "e\u0301" covers the accent too.
+            if ends:
+                ends[-1] = index + 1
+            continue
+        for out in folded:
+            chars.append(out)
+            starts.append(index)
+            ends.append(index + 1)
+    return Folded("".join(chars), text, starts, ends)
+
+
+_LEET = str.maketrans(
+    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
+)
+_RUN3 = re.compile(r"(\w)\1{2,}")
+_RUN2 = re.compile(r"(\w)\1+")
+
+
+def deleet(word: str) -> str:
+    """``word`` with leetspeak digits and symbols read as letters ("1d10t" -> "idiot")."""
+    return word.translate(_LEET)
+
+
+def has_leet(word: str) -> bool:
+    """True when ``word`` mixes letters with leetspeak digits or symbols."""
+    return word != deleet(word) and any(c.isalpha() for c in word)
+
+
+def destretch(word: str) -> tuple[str, ...]:
+    """Readings of a word with letters stretched three or more times ("kuuurwa", "idioooottii").
+
+    Runs are read as one letter and as two, because Finnish doubles letters legitimately.
+    Returns an empty tuple when nothing is stretched.
+    """
+    if _RUN3.search(word) is None:
+        return ()
+    return (_RUN3.sub(r"\1", word), _RUN3.sub(r"\1\1", word))
+
+
+def squeeze(word: str) -> str:
+    """``word`` with every run of a repeated letter read as one letter ("idiootti" -> "idioti")."""
+    return _RUN2.sub(r"\1", word)

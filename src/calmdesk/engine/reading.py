@@ -1,0 +1,117 @@
+"""One message as the detectors see it: folded text, words, lexicon hits and context cues."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from calmdesk.engine.analysis import Evidence
+from calmdesk.engine.lexicon import MARKERS, Hit, Lexicon
+from calmdesk.engine.normalize import Folded, fold
+from calmdesk.engine.tokens import Tokens, tokenize
+
+
+@dataclass(slots=True)
+class Reading:
+    """Hits of the lexicons on one message; ``markers`` holds context cues by marker name."""
+
+    folded: Folded
+    tokens: Tokens
+    hits: list[Hit] = field(default_factory=list)
+    markers: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def evidence(self, hit: Hit, label: str) -> Evidence:
+        """Evidence for ``hit`` under ``label``, with offsets into the original text."""
+        start, end = self.folded.span(self.tokens.span(hit.first)[0], self.tokens.span(hit.last)[1])
+        return Evidence(start, end, self.folded.original[start:end], label)
+
+    def near(
+        self, marker: str, hit: Hit, before: int, after: int, *, phrase: bool = False
+    ) -> Hit | None:
+        """The closest ``marker`` cue within ``before``/``after`` words of ``hit``, same clause.
+
+        ``phrase=True`` also stops at commas: the cue must belong to the same phrase.
+        """
+        clause = self.tokens.clauses[hit.first]
+        best: Hit | None = None
+        best_distance = before + after + 1
+        for cue in self.markers.get(marker, ()):
+            if cue.first <= hit.last and cue.last >= hit.first:
+                distance = 0  # a cue within the hit: "bunch" in "bunch of idiots"
+            elif cue.last < hit.first:
+                distance = hit.first - cue.last
+                if distance > before:
+                    continue
+            else:
+                distance = cue.first - hit.last
+                if distance > after:
+                    continue
+            if self.tokens.clauses[cue.first] != clause:
+                continue
+            if phrase and distance and self._comma_between(cue, hit):
+                continue
+            if distance < best_distance:
+                best, best_distance = cue, distance
+        return best
+
+    def in_clause(self, marker: str, hit: Hit) -> bool:
+        """True when a ``marker`` cue is in the same clause as ``hit`` (and not the hit itself)."""
+        clause = self.tokens.clauses[hit.first]
+        return any(
+            self.tokens.clauses[cue.first] == clause and not cue.first <= hit.first <= cue.last
+            for cue in self.markers.get(marker, ())
+        )
+
+    def negated(self, hit: Hit, *, reach: int = 4) -> bool:
+        """True when a negation governs ``hit``: "nie jesteś idiotą", "not calling you an idiot".
+
+        The negation must precede the hit in its clause with no comma between, and either stand
+        right before it ("not stupid", "not an idiot") or negate an address to the employee.
+        """
+        clause = self.tokens.clauses[hit.first]
+        for cue in self.markers.get("denial", ()):
+            # "nie uważam, że jest Pan idiotą", "I'm not saying you're an idiot".
+            same_clause = self.tokens.clauses[cue.first] == clause
+            if same_clause and 0 < hit.first - cue.last <= _DENIAL_REACH:
+                return True
+        for cue in self.markers.get("negation", ()):
+            gap = hit.first - cue.last
+            if gap < 1 or gap > reach or self.tokens.clauses[cue.first] != clause:
+                continue
+            if self._comma_between(cue, hit):
+                continue
+            if gap <= 2 or any(
+                cue.first <= you.first < hit.first for you in self.markers.get("you", ())
+            ):
+                return True
+        return False
+
+    def _comma_between(self, a: Hit, b: Hit) -> bool:
+        first, second = (a, b) if a.last < b.first else (b, a)
+        span = self.tokens.span
+        return "," in self.folded.text[span(first.last)[1] : span(second.first)[0]]
+
+
+def read(text: str, lexicons: Sequence[Lexicon]) -> Reading:
+    """Fold, split into words and match every lexicon of ``lexicons`` on ``text``."""
+    folded = fold(text)
+    if len(lexicons) == 1:
+        is_word = lexicons[0].is_abuse_word
+    else:
+
+        def is_word(key: str) -> bool:
+            return any(lexicon.is_abuse_word(key) for lexicon in lexicons)
+
+    tokens = tokenize(folded, is_word)
+    reading = Reading(folded, tokens)
+    for lexicon in lexicons:
+        for hit in lexicon.match(tokens):
+            if hit.entry.label in _MARKER_SET:
+                reading.markers.setdefault(hit.entry.label, []).append(hit)
+            else:
+                reading.hits.append(hit)
+    return reading
+
+
+_MARKER_SET = frozenset(MARKERS)
+_DENIAL_REACH = 8

@@ -1,0 +1,140 @@
+"""Words of a folded text, with spelled-out obfuscations ("k.u.r.w.a", "f-u-c-k") rejoined.
+
+Words are kept as parallel lists (key, clause) because most words of a message match nothing;
+their spans are computed only when a detector needs evidence or context.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from calmdesk.engine.normalize import Folded
+
+# A word: letters/digits, with leetspeak symbols and masking stars inside ("@ss", "f**k", "$hit").
+_WORD = re.compile(r"[@$*]*[^\W_](?:[^\W_]|[@$*])*")
+# Clause boundaries: rules look for the target of an insult within its clause.
+_BOUNDARY = re.compile(r"[.!?;:\n]+")
+_SCAN = re.compile(f"({_WORD.pattern})|({_BOUNDARY.pattern})")
+# Single characters joined by one repeated separator: "k.u.r.w.a", "f-u-c-k", "i_d_i_o_t".
+_SPELLED = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}(?![^\W_])")
+# Single characters separated by single spaces: "k u r w a" (rejoined only if it is a lexicon word).
+_SPACED = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
+_HINT = re.compile(r"(?<![^\W_])[^\W_][.\-_·• ][^\W_][.\-_·• ][^\W_](?![^\W_])")
+_MAX_SPELLED = 16
+
+
+class Tokens:
+    """The words of one folded text: ``keys[i]`` (folded word), ``clauses[i]`` and spans."""
+
+    __slots__ = ("_spans", "clauses", "keys", "text")
+
+    def __init__(
+        self,
+        text: str,
+        keys: list[str],
+        clauses: list[int],
+        spans: list[tuple[int, int]] | None = None,
+    ) -> None:
+        self.text = text
+        self.keys = keys
+        self.clauses = clauses
+        self._spans = spans
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def span(self, index: int) -> tuple[int, int]:
+        """Folded ``(start, end)`` of word ``index``."""
+        if self._spans is None:
+            self._spans = [match.span() for match in _WORD.finditer(self.text)]
+        return self._spans[index]
+
+
+def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
+    """The words of ``folded.text`` in order.
+
+    ``is_word`` says whether a string of spaced-out letters ("k u r w a") spells a lexicon word;
+    only then are the letters read as one word, since "a i o" is ordinary Polish.
+    """
+    text = folded.text
+    if _HINT.search(text) is not None:
+        joined = _joins(text, is_word)
+        if joined:
+            return _tokenize_joined(text, joined)
+    keys: list[str] = []
+    clauses: list[int] = []
+    for clause, part in enumerate(_BOUNDARY.split(text)):
+        words = _WORD.findall(part)
+        if words:
+            keys += words
+            clauses += [clause] * len(words)
+    if "*" in text:
+        keys = [_unstar(key) for key in keys]
+    return Tokens(text, keys, clauses)
+
+
+def _unstar(word: str) -> str:
+    # "*ważne*" is emphasis; "f**k" and "sh*t" keep their stars for masked matching.
+    inner = word.strip("*")
+    return inner if "*" not in inner else word.lstrip("*")
+
+
+def _tokenize_joined(text: str, joined: list[tuple[int, int, str]]) -> Tokens:
+    keys: list[str] = []
+    clauses: list[int] = []
+    spans: list[tuple[int, int]] = []
+    clause = 0
+    next_join = 0
+    for match in _SCAN.finditer(text):
+        start, end = match.span()
+        while next_join < len(joined) and joined[next_join][1] <= start:
+            next_join += 1
+        inside = next_join < len(joined) and joined[next_join][0] <= start
+        if match.group(1) is None:
+            if not inside:
+                clause += 1
+            continue
+        if inside:
+            j_start, j_end, j_key = joined[next_join]
+            if spans and spans[-1][0] == j_start:
+                continue  # later letters of a rejoined word
+            keys.append(j_key)
+            clauses.append(clause)
+            spans.append((j_start, j_end))
+            continue
+        keys.append(_unstar(match.group(1)))
+        clauses.append(clause)
+        spans.append((start, end))
+    return Tokens(text, keys, clauses, spans)
+
+
+def _joins(text: str, is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
+    spans: list[tuple[int, int, str]] = []
+    for match in _SPELLED.finditer(text):
+        spans.append((match.start(), match.end(), re.sub(r"[.\-_·•]", "", match.group())))
+    for match in _SPACED.finditer(text):
+        if any(s < match.end() and match.start() < e for s, e, _ in spans):
+            continue
+        spans.extend(_spaced_words(match.start(), match.group(), is_word))
+    spans.sort()
+    return spans
+
+
+def _spaced_words(
+    offset: int, run: str, is_word: Callable[[str], bool]
+) -> list[tuple[int, int, str]]:
+    # Longest lexicon word first at each position; words are bounded in length so a long run
+    # of spaced letters stays linear.
+    letters = run[::2]
+    found: list[tuple[int, int, str]] = []
+    i = 0
+    while i <= len(letters) - 3:
+        for j in range(min(len(letters), i + _MAX_SPELLED), i + 2, -1):
+            if is_word(letters[i:j]):
+                found.append((offset + 2 * i, offset + 2 * j - 1, letters[i:j]))
+                i = j
+                break
+        else:
+            i += 1
+    return found
