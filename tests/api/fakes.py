@@ -4,6 +4,7 @@ and an SMTP server. They record what they receive."""
 from __future__ import annotations
 
 import json
+import socket
 import threading
 from dataclasses import dataclass, field
 from email import message_from_bytes
@@ -74,9 +75,11 @@ class FakeSmtp:
                 outer.messages.append(message_from_bytes(envelope.content))
                 return "250 OK"
 
-        self._controller = Controller(Handler(), hostname="127.0.0.1", port=0)
+        with socket.socket() as probe:  # a free port (aiosmtpd needs a fixed one to start)
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self._controller = Controller(Handler(), hostname="127.0.0.1", port=self.port)
         self._controller.start()
-        self.port = self._controller.server.sockets[0].getsockname()[1]
 
     def close(self) -> None:
         self._controller.stop()
