@@ -1,0 +1,38 @@
+"""Words of a message, with spelled-out obfuscations rejoined."""
+
+from __future__ import annotations
+
+from calmdesk.engine.normalize import fold
+from calmdesk.engine.tokens import tokenize
+
+
+def _words(text: str, lexicon_word: str = "kurwa") -> list[tuple[str, str, int]]:
+    folded = fold(text)
+    tokens = tokenize(folded, lambda key: key == lexicon_word)
+    result = []
+    for i, key in enumerate(tokens.keys):
+        start, end = folded.span(*tokens.span(i))
+        result.append((key, text[start:end], tokens.clauses[i]))
+    return result
+
+
+def test_dotted_and_hyphenated_letters_become_one_word() -> None:
+    assert _words("to k.u.r.w.a jest") == [
+        ("to", "to", 0),
+        ("kurwa", "k.u.r.w.a", 0),
+        ("jest", "jest", 0),
+    ]
+    assert _words("f-u-c-k you")[0] == ("fuck", "f-u-c-k", 0)
+
+
+def test_spaced_letters_join_only_when_they_spell_a_lexicon_word() -> None:
+    assert ("kurwa", "k u r w a", 0) in _words("o k u r w a no")
+    assert [key for key, _, _ in _words("a i o")] == ["a", "i", "o"]
+
+
+def test_masking_stars_stay_in_the_word_and_emphasis_stars_go() -> None:
+    assert [key for key, _, _ in _words("ch*j *ważne* f**k")] == ["ch*j", "wazne", "f**k"]
+
+
+def test_sentence_ends_start_new_clauses() -> None:
+    assert [clause for _, _, clause in _words("Idiota. Ty! Tak? Nie")] == [0, 1, 2, 3]
