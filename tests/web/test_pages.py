@@ -1,0 +1,188 @@
+"""Every page over HTTP (no browser): signed-in access, roles, languages and the forms."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+from tests.web.conftest import ORG, PASSWORD, Shop, sign_in
+
+from calmdesk.store import incidents, policy
+
+PAGES = ("/", "/inbox", "/incidents", "/incidents/new", "/clients", "/dashboard", "/settings")
+
+
+def csrf(page: str) -> str:
+    found = re.search(r'name="csrf-token" content="([0-9a-f]+)"', page)
+    assert found, "the page carries no CSRF token"
+    return found.group(1)
+
+
+def test_pages_need_a_session(web: TestClient) -> None:
+    for path in PAGES:
+        answer = web.get(path, follow_redirects=False)
+        assert answer.status_code == 303
+        assert answer.headers["location"].startswith("/login?next=")
+
+
+def test_wrong_password_is_refused_in_the_visitors_language(web: TestClient) -> None:
+    answer = web.post(
+        "/login",
+        data={"organisation": ORG, "username": "anna", "password": "nope", "lang": "fi"},
+    )
+    assert answer.status_code == 401
+    assert "Väärä organisaatio, käyttäjätunnus tai salasana." in answer.text
+
+
+@pytest.mark.parametrize("language", ["pl", "fi", "en"])
+def test_every_page_renders_in_every_language(web: TestClient, shop: Shop, language: str) -> None:
+    sign_in(web, "admin")
+    page = web.get("/")
+    web.post("/language", data={"language": language, "csrf_token": csrf(page.text)})
+    paths = [
+        *PAGES,
+        f"/incidents/{shop.incident_id}",
+        f"/clients/{shop.client_id}",
+        f"/inbox/{shop.conversation_id}",
+    ]
+    for path in paths:
+        answer = web.get(path)
+        assert answer.status_code == 200, (path, answer.text[:500])
+        assert f'<html lang="{language}">' in answer.text
+    home = web.get("/").text
+    expected = {"pl": "Skrzynka", "fi": "Saapuneet", "en": "Inbox"}[language]
+    assert expected in home
+
+
+def test_agent_sees_own_incidents_but_no_supervisor_pages(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "anna")
+    assert web.get("/dashboard").status_code == 403
+    assert web.get("/settings").status_code == 403
+    listing = web.get("/incidents").text
+    assert f'href="/incidents/{shop.incident_id}"' in listing
+    page = web.get(f"/clients/{shop.client_id}").text
+    assert 'value="approve"' not in page  # agents cannot decide
+
+
+def test_supervisor_approves_a_recommendation_with_a_required_note(
+    web: TestClient, shop: Shop
+) -> None:
+    sign_in(web, "maija")
+    page = web.get(f"/clients/{shop.client_id}")
+    token = csrf(page.text)
+    target = f"/clients/{shop.client_id}/recommendations/{shop.recommendation_id}"
+    refused = web.post(target, data={"action": "approve", "note": " ", "csrf_token": token})
+    assert refused.status_code == 422
+    approved = web.post(
+        target,
+        data={"action": "approve", "note": "Three no-shows in a month.", "csrf_token": token},
+    )
+    assert approved.status_code == 200
+    with shop.database.read() as session:
+        rec = policy.get_recommendation(
+            session, org_id=_org_id(shop), recommendation_id=shop.recommendation_id
+        )
+        assert rec.status == "approved"
+        assert rec.review_note == "Three no-shows in a month."
+    assert "Three no-shows in a month." in approved.text
+
+
+def test_forms_without_the_csrf_token_are_refused(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "maija")
+    target = f"/clients/{shop.client_id}/recommendations/{shop.recommendation_id}"
+    answer = web.post(target, data={"action": "approve", "note": "x"}, follow_redirects=False)
+    assert answer.status_code == 403
+
+
+def test_incident_from_assist_is_prefilled_and_recorded(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "anna")
+    token = csrf(web.get("/").text)
+    prefill = {
+        "messages": [{"role": "client", "text": "Jesteś idiotką!"}],
+        "analysis": {
+            "severity": "high",
+            "abuse": {"categories": {"insult": 0.9}},
+            "evidence": [{"start": 9, "end": 15, "text": "idiotk", "label": "insult"}],
+        },
+        "next_actions": ["warn_boundary", "document_incident"],
+    }
+    import json
+
+    form = web.post("/incidents/draft", data={"prefill": json.dumps(prefill), "csrf_token": token})
+    assert form.status_code == 200
+    assert "Klient: Jesteś idiotką!" in form.text  # anna reads Polish
+    assert 'value="verbal_abuse" selected' in form.text
+    assert 'value="high" selected' in form.text
+    saved = web.post(
+        "/incidents",
+        data={
+            "csrf_token": token, "occurred_at": "2026-11-20T10:00", "type": "verbal_abuse",
+            "severity": "high", "channel": "chat", "description": "Klient: Jesteś idiotką!",
+            "quotes": "idiotk", "quotes_json": json.dumps([{"text": "idiotk", "label": "insult",
+                                                           "start": 9, "end": 15}]),
+            "steps_taken": "Ostrzeżenie", "employees": "Anna",
+        },
+    )  # fmt: skip
+    assert saved.status_code == 200
+    assert "Rekord nienaruszony" in saved.text  # the chain verifies
+    with shop.database.read() as session:
+        newest = incidents.list_incidents(session, org_id=_org_id(shop))[0]
+        assert newest.quotes[0]["text"] == "idiotk"
+        assert newest.quotes[0]["start"] == 9
+        assert newest.recorded_by == "anna"
+
+
+def test_incident_amendment_needs_a_reason(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "maija")
+    token = csrf(web.get(f"/incidents/{shop.incident_id}").text)
+    target = f"/incidents/{shop.incident_id}/amend"
+    base = {"csrf_token": token, "status": "closed", "severity": "high", "type": "verbal_abuse"}
+    assert web.post(target, data={**base, "reason": ""}).status_code == 422
+    done = web.post(target, data={**base, "reason": "Talked to the client."})
+    assert done.status_code == 200
+    assert "Talked to the client." in done.text
+
+
+def test_pdf_report_for_supervisors(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "maija")
+    answer = web.get(f"/incidents/{shop.incident_id}/report.pdf")
+    assert answer.status_code == 200
+    assert answer.content.startswith(b"%PDF")
+
+
+def test_dashboard_draws_svg_charts(web: TestClient) -> None:
+    sign_in(web, "maija")
+    page = web.get("/dashboard").text
+    assert page.count("<svg") == 5
+    assert '<strong id="total">1</strong>' in page
+
+
+def test_policy_errors_are_shown_and_nothing_changes(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "admin")
+    token = csrf(web.get("/settings").text)
+    answer = web.post("/settings/policy", data={"csrf_token": token, "source": "rules: 3"})
+    assert answer.status_code == 422
+    assert 'role="alert"' in answer.text
+    with shop.database.read() as session:
+        assert policy.current_policy(session, org_id=_org_id(shop)).source != "rules: 3"
+
+
+def test_admin_adds_a_user_who_can_sign_in(web: TestClient) -> None:
+    sign_in(web, "admin")
+    token = csrf(web.get("/settings").text)
+    short = web.post("/settings/users", data={"csrf_token": token, "username": "olli",
+                                              "role": "agent", "password": "short"})  # fmt: skip
+    assert short.status_code == 422
+    web.post("/settings/users", data={"csrf_token": token, "username": "olli", "role": "agent",
+                                      "language": "fi", "password": PASSWORD})  # fmt: skip
+    web.cookies.clear()
+    sign_in(web, "olli")
+    assert "Saapuneet" in web.get("/").text
+
+
+def _org_id(shop: Shop) -> int:
+    with shop.database.read() as session:
+        from calmdesk.store import organisations
+
+        return organisations.find_organisation(session, ORG).id
