@@ -25,6 +25,11 @@ def agent(text: str, kind: str | None = None) -> Message:
         "If the language continues I will have to end this conversation.",
         "Please keep it respectful, otherwise I will end the call.",
         "I'll have to hang up if you keep swearing at me.",
+        "W przypadku dalszych wyzwisk zakończę rozmowę.",
+        "Proszę zmienić ton, inaczej skończę tę rozmowę.",
+        "Jos jatkatte kiroilua, suljen puhelun.",
+        "One more insult and I will end this call.",
+        "I won't continue this conversation if you keep shouting at me.",
     ],
 )
 def test_boundary_warnings_are_recognised_in_three_languages(
@@ -41,6 +46,7 @@ def test_boundary_warnings_are_recognised_in_three_languages(
         "Jos haluatte, voin lähettää uuden laitteen huomenna.",
         "If you like, I can end the subscription today.",
         "Thank you for the conversation, have a nice day.",
+        "Thank you, I will end the chat now, have a nice day.",
     ],
 )
 def test_ordinary_agent_messages_are_not_warnings(
@@ -106,3 +112,27 @@ def test_swearing_at_the_situation_is_upset_not_abuse_at_staff(
     )
     turn = reading.turns[0]
     assert turn.upset and not turn.abusive_at_staff and not turn.danger
+
+
+@pytest.mark.parametrize(
+    ("text", "retracted"),
+    [
+        ("Przepraszam, że nazwałem Pana idiotą, poniosło mnie.", True),
+        ("Sorry I called you an idiot, I was out of line.", True),
+        ("Anteeksi että haukuin sinua idiootiksi.", True),
+        ("Sorry, but you are an idiot.", False),
+        ("Przepraszam, ale jest Pan idiotą.", False),
+        ("Anteeksi, mutta olet idiootti.", False),
+        ("Jest Pan idiotą.", False),
+    ],
+)
+def test_an_apology_that_quotes_the_insult_takes_it_back(
+    text: str, retracted: bool, make_analysis: AnalysisFactory
+) -> None:
+    reading = reading_of(
+        [{"role": "client", "text": text}],
+        [make_analysis(abuse={"insult": 0.8}, at_staff=True)],
+    )
+    turn = reading.turns[0]
+    assert turn.retracted is retracted
+    assert turn.abusive_at_staff is not retracted

@@ -178,3 +178,15 @@ def test_every_action_has_a_reason() -> None:
     result = plan([client()], [build_analysis(**INSULT)], company_at_fault=True)
     assert set(result.reasons) == set(result.actions)
     assert all(reason.strip() for reason in result.reasons.values())
+
+
+def test_an_apology_quoting_the_insult_after_a_warning_is_not_ended() -> None:
+    messages = [
+        client("Jest Pan idiotą"),
+        {"role": "agent", "text": WARNINGS["pl"]},
+        client("Przepraszam, że nazwałem Pana idiotą."),
+    ]
+    analyses = [build_analysis(**INSULT), build_analysis(**INSULT)]
+    result = plan(messages, analyses)
+    assert result.stage == "de-escalate"
+    assert "end_conversation" not in result.actions

@@ -35,6 +35,8 @@ class ClientTurn:
     analysis: Analysis
     after_warning: bool
     apology: bool
+    retracted: bool = False
+    """An apology with no "but" after it: abusive words quoted in it are being taken back."""
 
     @property
     def negativity(self) -> float:
@@ -61,9 +63,12 @@ class ClientTurn:
 
     @property
     def abusive_at_staff(self) -> bool:
-        """Abuse aimed at the employee or the business, not just at the situation."""
+        """Abuse aimed at the employee or the business, not just at the situation.
+
+        "Sorry I called you an idiot" repeats the insult to take it back: not abuse.
+        """
         abuse = self.analysis.abuse
-        return abuse.flagged and abuse.directed_at_staff
+        return abuse.flagged and abuse.directed_at_staff and not self.retracted
 
     @property
     def upset(self) -> bool:
@@ -139,6 +144,15 @@ def is_apology(text: str, contents: Sequence[LanguageContent]) -> bool:
     return any(p.search(text) for c in contents for p in c.signals.apology)
 
 
+def is_retraction(text: str, contents: Sequence[LanguageContent]) -> bool:
+    """An apology not followed by "but/ale/mutta": the client takes back what they said."""
+    starts = [m.start() for c in contents for p in c.signals.apology for m in [p.search(text)] if m]
+    if not starts:
+        return False
+    first = min(starts)
+    return not any(p.search(text, first) for c in contents for p in c.signals.contrast)
+
+
 def read_conversation(
     messages: Sequence[Message],
     client_analyses: Sequence[Analysis],
@@ -162,6 +176,7 @@ def read_conversation(
                 analysis=analysis,
                 after_warning=bool(warnings),
                 apology=is_apology(message.text, contents),
+                retracted=is_retraction(message.text, contents),
             )
         )
     return Reading(turns=turns, warnings=warnings, trend=_trend(turns))
