@@ -40,8 +40,10 @@ def postgres_url() -> Iterator[str]:
     try:
         connection = psycopg.connect(dsn, autocommit=True, connect_timeout=3)
     except psycopg.OperationalError as exc:
-        pytest.skip(f"PostgreSQL not reachable at {admin.render_as_string()} ({exc}); "
-                    "set CALMDESK_TEST_POSTGRES_URL to test on PostgreSQL")  # fmt: skip
+        pytest.skip(
+            f"PostgreSQL not reachable at {admin.render_as_string()} ({exc}); "
+            "set CALMDESK_TEST_POSTGRES_URL to test on PostgreSQL"
+        )
     with connection:
         connection.execute(f'CREATE DATABASE "{name}"')
     url = admin.set(database=name).render_as_string(hide_password=False)

@@ -23,9 +23,13 @@ AGENT = Actor(name="Anna Nowak", role="agent")
 def _client(db: Database, org_id: int, admin: Actor) -> int:
     with db.write() as session:
         return clients.create_client(
-            session, org_id=org_id, display_name="Jan Kowalski", email="Jan@Example.pl",
-            booking_ref="B-77", actor=admin,
-        ).id  # fmt: skip
+            session,
+            org_id=org_id,
+            display_name="Jan Kowalski",
+            email="Jan@Example.pl",
+            booking_ref="B-77",
+            actor=admin,
+        ).id
 
 
 def test_import_writes_every_line_or_none(
@@ -99,9 +103,13 @@ def _no_shows(db: Database, org_id: int, client_id: int, admin: Actor, count: in
     with db.write() as session:
         for days_ago in range(count):
             conduct.add_conduct_event(
-                session, org_id=org_id, client_id=client_id, kind="no_show",
-                occurred_at=utcnow() - timedelta(days=10 + 7 * days_ago), actor=admin,
-            )  # fmt: skip
+                session,
+                org_id=org_id,
+                client_id=client_id,
+                kind="no_show",
+                occurred_at=utcnow() - timedelta(days=10 + 7 * days_ago),
+                actor=admin,
+            )
 
 
 def test_recommendation_needs_a_supervisor_and_becomes_the_standing(
@@ -123,35 +131,64 @@ def test_recommendation_needs_a_supervisor_and_becomes_the_standing(
         before = policy.client_standing(session, org_id=org_id, client_id=client_id)
     assert before.may_book_online and before.deposit_percent is None
     assert before.pending_recommendation == {
-        "id": rec_id, "level": "deposit_required", "percent": 20
-    }  # fmt: skip
+        "id": rec_id,
+        "level": "deposit_required",
+        "percent": 20,
+    }
 
     with pytest.raises(Forbidden), db.write() as session:
-        policy.review_recommendation(session, org_id=org_id, recommendation_id=rec_id,
-                                     action="approve", note="ok", actor=AGENT)  # fmt: skip
+        policy.review_recommendation(
+            session,
+            org_id=org_id,
+            recommendation_id=rec_id,
+            action="approve",
+            note="ok",
+            actor=AGENT,
+        )
     with db.write() as session:
         decision = policy.review_recommendation(
-            session, org_id=org_id, recommendation_id=rec_id, action="change", percent=30,
+            session,
+            org_id=org_id,
+            recommendation_id=rec_id,
+            action="change",
+            percent=30,
             note="Dwie nieobecności bez uprzedzenia; zadatek 30% jak przy zabiegach długich.",
             actor=SUPERVISOR,
-        )  # fmt: skip
+        )
         assert decision is not None
         decision_id = decision.id
         assert decision.review_at is not None and decision.review_at > utcnow()
         assert "RODO" in decision.legitimate_interest
     with pytest.raises(Conflict), db.write() as session:
-        policy.review_recommendation(session, org_id=org_id, recommendation_id=rec_id,
-                                     action="reject", note="x", actor=SUPERVISOR)  # fmt: skip
+        policy.review_recommendation(
+            session,
+            org_id=org_id,
+            recommendation_id=rec_id,
+            action="reject",
+            note="x",
+            actor=SUPERVISOR,
+        )
     with db.read() as session:
         now = policy.client_standing(session, org_id=org_id, client_id=client_id)
     assert (now.level, now.deposit_percent, now.may_book_online) == ("deposit_required", 30, True)
     assert now.why and "zadatek 30%" in now.why[0]
 
     with db.write() as session:
-        policy.appeal_decision(session, org_id=org_id, decision_id=decision_id,
-                               note="Klient przedstawił zwolnienie lekarskie.", actor=AGENT)  # fmt: skip
-        policy.decide_appeal(session, org_id=org_id, decision_id=decision_id, grant=True,
-                             note="Nieobecności usprawiedliwione.", actor=SUPERVISOR)  # fmt: skip
+        policy.appeal_decision(
+            session,
+            org_id=org_id,
+            decision_id=decision_id,
+            note="Klient przedstawił zwolnienie lekarskie.",
+            actor=AGENT,
+        )
+        policy.decide_appeal(
+            session,
+            org_id=org_id,
+            decision_id=decision_id,
+            grant=True,
+            note="Nieobecności usprawiedliwione.",
+            actor=SUPERVISOR,
+        )
     with db.read() as session:
         lifted = policy.client_standing(session, org_id=org_id, client_id=client_id)
         decision = policy.get_decision(session, org_id=org_id, decision_id=decision_id)
@@ -162,14 +199,22 @@ def test_recommendation_needs_a_supervisor_and_becomes_the_standing(
 def test_service_ended_blocks_online_booking(db: Database, org_id: int, admin: Actor) -> None:
     client_id = _client(db, org_id, admin)
     with db.write() as session:
-        policy.decide(session, org_id=org_id, client_id=client_id, level="service_ended",
-                      note="Groźby wobec personelu.", actor=SUPERVISOR)  # fmt: skip
+        policy.decide(
+            session,
+            org_id=org_id,
+            client_id=client_id,
+            level="service_ended",
+            note="Groźby wobec personelu.",
+            actor=SUPERVISOR,
+        )
     with db.read() as session:
         standing = policy.client_standing(session, org_id=org_id, client_id=client_id)
     assert standing.service_ended and not standing.may_book_online
 
 
-def test_policy_file_is_validated_and_admins_set_it(db: Database, org_id: int, admin: Actor) -> None:
+def test_policy_file_is_validated_and_admins_set_it(
+    db: Database, org_id: int, admin: Actor
+) -> None:
     source = (
         "version: 1\nrules:\n"
         "  - id: strict\n    when: {kind: no_show, at_least: 1}\n"
@@ -179,10 +224,12 @@ def test_policy_file_is_validated_and_admins_set_it(db: Database, org_id: int, a
         policy.set_policy(session, org_id=org_id, source=source, actor=SUPERVISOR)
     with pytest.raises(InvalidInput, match=r"rule 'x'\.then\.level"), db.write() as session:
         policy.set_policy(
-            session, org_id=org_id, actor=admin,
+            session,
+            org_id=org_id,
+            actor=admin,
             source="version: 1\nrules:\n  - {id: x, when: {kind: no_show, at_least: 1}, "
             "then: {level: ban}}\n",
-        )  # fmt: skip
+        )
     client_id = _client(db, org_id, admin)
     _no_shows(db, org_id, client_id, admin, 1)
     with db.write() as session:

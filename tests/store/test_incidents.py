@@ -43,9 +43,13 @@ def _record_two(db: Database, org_id: int, admin: Actor) -> tuple[int, int]:
             session, org_id=org_id, fields=_fields(severity="critical", type="threat"), actor=admin
         )
         incidents.amend_incident(
-            session, org_id=org_id, incident_id=first.id, changes={"status": "closed"},
-            reason="Sprawa wyjaśniona z klientem", actor=admin,
-        )  # fmt: skip
+            session,
+            org_id=org_id,
+            incident_id=first.id,
+            changes={"status": "closed"},
+            reason="Sprawa wyjaśniona z klientem",
+            actor=admin,
+        )
         return first.id, second.id
 
 
@@ -79,14 +83,32 @@ def test_amendment_needs_a_reason_and_a_real_change(
 ) -> None:
     first, _ = _record_two(db, org_id, admin)
     with pytest.raises(InvalidInput, match="reason"), db.write() as session:
-        incidents.amend_incident(session, org_id=org_id, incident_id=first,
-                                 changes={"severity": "low"}, reason=" ", actor=admin)  # fmt: skip
+        incidents.amend_incident(
+            session,
+            org_id=org_id,
+            incident_id=first,
+            changes={"severity": "low"},
+            reason=" ",
+            actor=admin,
+        )
     with pytest.raises(InvalidInput, match="changes nothing"), db.write() as session:
-        incidents.amend_incident(session, org_id=org_id, incident_id=first,
-                                 changes={"status": "closed"}, reason="x", actor=admin)  # fmt: skip
+        incidents.amend_incident(
+            session,
+            org_id=org_id,
+            incident_id=first,
+            changes={"status": "closed"},
+            reason="x",
+            actor=admin,
+        )
     with pytest.raises(InvalidInput, match="severity"), db.write() as session:
-        incidents.amend_incident(session, org_id=org_id, incident_id=first,
-                                 changes={"severity": "huge"}, reason="x", actor=admin)  # fmt: skip
+        incidents.amend_incident(
+            session,
+            org_id=org_id,
+            incident_id=first,
+            changes={"severity": "huge"},
+            reason="x",
+            actor=admin,
+        )
 
 
 @pytest.mark.parametrize(
@@ -96,12 +118,15 @@ def test_amendment_needs_a_reason_and_a_real_change(
         ("UPDATE incidents SET description = 'nic się nie stało' WHERE id = :second", "second"),
         ("DELETE FROM incidents WHERE id = :second", "second"),
         ("UPDATE incident_events SET data = :data WHERE incident_id = :second", "second"),
-        ("UPDATE incident_events SET personal = :personal WHERE incident_id = :first AND seq = 1",
-         "first"),
+        (
+            "UPDATE incident_events SET personal = :personal "
+            "WHERE incident_id = :first AND seq = 1",
+            "first",
+        ),
         ("DELETE FROM incident_events WHERE seq = 3", "first"),
         ("DELETE FROM incident_events WHERE seq = 2", "second"),
     ],
-)  # fmt: skip
+)
 def test_verify_names_the_incident_edited_behind_calmdesks_back(
     db: Database, org_id: int, admin: Actor, statement: str, expected: str
 ) -> None:
@@ -135,9 +160,12 @@ def test_erasing_personal_details_keeps_the_chain_valid(
     first, _ = _record_two(db, org_id, admin)
     with db.write() as session:
         incidents.erase_incident_personal(
-            session, org_id=org_id, incident_id=first, reason="żądanie usunięcia danych",
+            session,
+            org_id=org_id,
+            incident_id=first,
+            reason="żądanie usunięcia danych",
             actor=admin,
-        )  # fmt: skip
+        )
     with db.read() as session:
         incident = incidents.get_incident(session, org_id=org_id, incident_id=first)
         assert incident.witnesses == [] and incident.description is None
@@ -153,11 +181,15 @@ def test_personal_details_removed_without_an_erasure_are_caught(
     first, _ = _record_two(db, org_id, admin)
     with db.write_engine.begin() as connection:
         connection.execute(
-            text("UPDATE incident_events SET personal = NULL, personal_salt = NULL "
-                 "WHERE incident_id = :i"), {"i": first},
-        )  # fmt: skip
-        connection.execute(text("UPDATE incidents SET description = NULL WHERE id = :i"),
-                           {"i": first})  # fmt: skip
+            text(
+                "UPDATE incident_events SET personal = NULL, personal_salt = NULL "
+                "WHERE incident_id = :i"
+            ),
+            {"i": first},
+        )
+        connection.execute(
+            text("UPDATE incidents SET description = NULL WHERE id = :i"), {"i": first}
+        )
     assert _first_broken(db, org_id) == first
 
 

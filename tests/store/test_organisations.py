@@ -28,9 +28,14 @@ def test_usernames_are_unique_per_organisation(db: Database, org_id: int, admin:
 def test_tokens_are_found_by_hash_until_revoked(db: Database, org_id: int, admin: Actor) -> None:
     with db.write() as session:
         token = tokens.create_token(
-            session, org_id=org_id, user_id=None, token_hash="h" * 64, prefix="cd_abc",
-            scopes=["read"], actor=admin,
-        )  # fmt: skip
+            session,
+            org_id=org_id,
+            user_id=None,
+            token_hash="h" * 64,
+            prefix="cd_abc",
+            scopes=["read"],
+            actor=admin,
+        )
         token_id = token.id
     with db.read() as session:
         found = tokens.find_token(session, "h" * 64)
@@ -48,13 +53,24 @@ def test_messages_keep_their_analysis_and_update_the_inbox(
     with db.write() as session:
         client = clients.create_client(session, org_id=org_id, display_name="K", actor=admin)
         conv = conversations.create_conversation(
-            session, org_id=org_id, channel="chat", client_id=client.id, actor=admin,
-            external_source="chatwoot", external_id="42",
-        )  # fmt: skip
+            session,
+            org_id=org_id,
+            channel="chat",
+            client_id=client.id,
+            actor=admin,
+            external_source="chatwoot",
+            external_id="42",
+        )
         conversations.add_message(
-            session, org_id=org_id, conversation_id=conv.id, role="client", text="Idiota!",
-            analysis=analysis, stage="boundary_warning", actor=admin,
-        )  # fmt: skip
+            session,
+            org_id=org_id,
+            conversation_id=conv.id,
+            role="client",
+            text="Idiota!",
+            analysis=analysis,
+            stage="boundary_warning",
+            actor=admin,
+        )
         conv_id = conv.id
     with db.read() as session:
         found = conversations.find_external_conversation(
@@ -75,9 +91,15 @@ def test_messages_keep_their_analysis_and_update_the_inbox(
 def test_find_client_by_any_reference(db: Database, org_id: int, admin: Actor) -> None:
     with db.write() as session:
         client = clients.create_client(
-            session, org_id=org_id, display_name="Jan", email="jan@example.pl",
-            phone="+48600100200", booking_ref="B-1", helpdesk_ref="Z-9", actor=admin,
-        )  # fmt: skip
+            session,
+            org_id=org_id,
+            display_name="Jan",
+            email="jan@example.pl",
+            phone="+48600100200",
+            booking_ref="B-1",
+            helpdesk_ref="Z-9",
+            actor=admin,
+        )
         client_id = client.id
     with db.read() as session:
         for ref in ("JAN@example.pl", "+48600100200", "B-1", "Z-9", f"#{client_id}"):

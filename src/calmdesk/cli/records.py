@@ -10,14 +10,18 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
-from sqlalchemy.orm import Session
 
 from calmdesk.domain.people import Actor
 from calmdesk.errors import InvalidInput, NotFound
-from calmdesk.store.database import Database
+
+if TYPE_CHECKING:
+    # SQLAlchemy loads only when a records command runs, not for every calmdesk command.
+    from sqlalchemy.orm import Session
+
+    from calmdesk.store.database import Database
 
 
 def register(app: typer.Typer) -> None:

@@ -81,6 +81,10 @@ def standing(client_id: int, decisions: list[DecisionView], now: datetime) -> St
     # Payment terms come from the strictest payment decision in force (an online-booking block
     # on top of a deposit still asks for the deposit when booking by phone).
     for decision in in_force:
+        if decision.level == "online_booking_blocked" and decision.percent:
+            # Booking by phone only, paying this share up front.
+            result.prepayment_percent = decision.percent
+            break
         if decision.level == "prepayment_required":
             result.prepayment_percent = decision.percent or 100
             break
