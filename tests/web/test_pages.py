@@ -127,7 +127,8 @@ def test_incident_from_assist_is_prefilled_and_recorded(web: TestClient, shop: S
     assert saved.status_code == 200
     assert "Rekord nienaruszony" in saved.text  # the chain verifies
     with shop.database.read() as session:
-        newest = incidents.list_incidents(session, org_id=_org_id(shop))[0]
+        recorded = incidents.list_incidents(session, org_id=_org_id(shop))
+        newest = max(recorded, key=lambda incident: incident.id)
         assert newest.quotes[0]["text"] == "idiotk"
         assert newest.quotes[0]["start"] == 9
         assert newest.recorded_by == "anna"
