@@ -30,7 +30,11 @@ def test_threat_harassment_and_discrimination_each_give_a_reason() -> None:
     analyses = [
         build_analysis(abuse={"threat": 0.9}, at_staff=True),
         build_analysis(abuse={"sexual_harassment": 0.8}, at_staff=True),
-        build_analysis(abuse={"discrimination": 0.7}, at_staff=False),
+        build_analysis(
+            abuse={"discrimination": 0.7},
+            at_staff=False,
+            evidence=[Evidence(0, 1, "c", "discrimination")],
+        ),
     ]
     result = recommend_incident(reading_of([client("a"), client("b"), client("c")], analyses))
     reasons = " | ".join(result["reasons"])  # type: ignore[arg-type]
@@ -57,4 +61,10 @@ def test_frustration_and_swearing_at_the_situation_are_not_incidents() -> None:
         build_analysis(abuse={"profanity": 0.9}, at_staff=False),
     ]
     result = recommend_incident(reading_of([client("a"), client("b")], analyses))
+    assert result == {"recommended": False, "reasons": []}
+
+
+def test_a_discrimination_score_without_words_or_target_is_not_an_incident() -> None:
+    analysis = build_analysis(abuse={"discrimination": 0.7, "profanity": 0.9}, at_staff=False)
+    result = recommend_incident(reading_of([client("this stupid app")], [analysis]))
     assert result == {"recommended": False, "reasons": []}

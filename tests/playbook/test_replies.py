@@ -29,7 +29,7 @@ FACTS = {
 }
 # Whether the client is upset when each purpose is offered (empathy is then required), and
 # whether a next step is expected (not after praise).
-UPSET = {p: p not in ("thanks", "safety", "end_conversation") for p in PURPOSES}
+UPSET = {p: p not in ("thanks", "safety", "end_conversation", "paraphrase") for p in PURPOSES}
 NEVER = re.compile(
     r"uspok[oó]|calm down|relax|rauhoitu|wina (kolegi|magazynu)|colleague|kollega", re.I
 )

@@ -24,6 +24,7 @@ DATA_DIR = Path(__file__).parent / "data"
 
 PURPOSES = (
     "acknowledge_paraphrase",
+    "paraphrase",
     "clarifying_question",
     "options",
     "clear_information",

@@ -73,8 +73,10 @@ class ClientTurn:
     @property
     def upset(self) -> bool:
         """Clearly upset: a strong negative emotion, any abuse, or strong severity."""
+        # The engine's severity is its own summary: "none" means it saw no negative emotion,
+        # so a stray emotion score alone does not make the client upset.
         return (
-            self.negativity >= UPSET
+            (self.negativity >= UPSET and self.analysis.severity != "none")
             or self.analysis.abuse.flagged
             or self.analysis.severity in ("high", "critical")
         )

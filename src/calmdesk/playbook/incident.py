@@ -18,6 +18,8 @@ def recommend_incident(reading: Reading) -> dict[str, object]:
     seen: set[str] = set()
     for turn in reading.turns:
         for category, name in _CATEGORY_NAMES.items():
+            if category == "discrimination" and not _discrimination(turn):
+                continue
             if turn.category(category) and category not in seen:
                 seen.add(category)
                 reasons.append(f"{name} in client message {turn.number}: {_quote(turn, category)}")
@@ -51,3 +53,10 @@ def _quote(turn: ClientTurn, *labels: str) -> str:
     if len(text) > _QUOTE_CHARS:
         text = text[: _QUOTE_CHARS - 1].rstrip() + "…"
     return f"“{text}”"
+
+
+def _discrimination(turn: ClientTurn) -> bool:
+    """Discrimination worth a record: aimed at staff, or with the words to show for it."""
+    return turn.analysis.abuse.directed_at_staff or any(
+        e.label == "discrimination" for e in turn.analysis.evidence
+    )

@@ -76,7 +76,12 @@ def _purposes(plan: Plan) -> list[str]:
     if plan.stage == "calm" and plan.actions[:1] == ["listen"] and len(plan.actions) == 1:
         return ["thanks"]
     purposes = [purpose for action, purpose in _ACTION_PURPOSES if action in plan.actions]
+    if "acknowledge_emotion" not in plan.actions and "acknowledge_paraphrase" in purposes:
+        # A calm request gets a plain paraphrase, not sympathy it did not ask for.
+        purposes[purposes.index("acknowledge_paraphrase")] = "paraphrase"
     # A paraphrase and a clarifying question together would ask twice; keep the paraphrase.
-    if "acknowledge_paraphrase" in purposes and "clarifying_question" in purposes:
+    if {"acknowledge_paraphrase", "paraphrase"} & set(
+        purposes
+    ) and "clarifying_question" in purposes:
         purposes.remove("clarifying_question")
     return purposes or list(_FALLBACK)
