@@ -242,17 +242,24 @@ class _ClientResolver:
         return self.by[name].get(value.lower() if name == "email" else value)
 
     def create(self, pending: dict[tuple[str, str], str]) -> dict[tuple[str, str], int]:
-        created: dict[tuple[str, str], int] = {}
-        for (column, value), display_name in pending.items():
+        if not pending:
+            return {}
+        now = utcnow()
+        keys = list(pending)
+        values = []
+        for column, value in keys:
             field = self._COLUMN.get(column)
-            if field is None:  # a bare reference: keep it as the booking reference
+            if field is None:  # a bare reference: an e-mail, else the booking reference
                 field = "email" if "@" in value else "booking_ref"
-            client = Client(org_id=self.org_id, display_name=display_name)
-            setattr(client, field, value.lower() if field == "email" else value)
-            self.session.add(client)
-            self.session.flush()
-            created[(column, value)] = client.id
-        return created
+            row: dict[str, object] = dict.fromkeys(self._COLUMN.values())
+            row.update(org_id=self.org_id, display_name=pending[(column, value)], created_at=now)
+            row[field] = value.lower() if field == "email" else value
+            values.append(row)
+        # One multi-row INSERT ... RETURNING, ids in the order of the rows given.
+        ids = self.session.scalars(
+            insert(Client).returning(Client.id, sort_by_parameter_order=True), values
+        ).all()
+        return dict(zip(keys, ids, strict=True))
 
 
 def recent_cutoff(now: datetime, days: int | None) -> datetime | None:
