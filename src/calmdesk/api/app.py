@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
-from fastapi import APIRouter, FastAPI
+from fastapi import FastAPI
 
 from calmdesk import __version__
 from calmdesk.api import problems
@@ -72,22 +72,20 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.sessions = SessionCodec(secret_key(settings))
 
     problems.install(app)
-    app.include_router(_api_router(), prefix=API_PREFIX)
-    from calmdesk.api.routes import health
-
-    app.include_router(health.router)
+    _include_routers(app)
     # Outermost first: the access log sees every answer, including a refused oversized body.
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(AccessLog)
     return app
 
 
-def _api_router() -> APIRouter:
+def _include_routers(app: FastAPI) -> None:
     from calmdesk.api.routes import (
         analyze,
         assist,
         clients,
         conversations,
+        health,
         incidents,
         policy,
         session,
@@ -95,8 +93,8 @@ def _api_router() -> APIRouter:
         webhooks,
     )
 
-    router = APIRouter()
+    # Included one by one (not nested): each level of routers costs time on every request.
     modules = (analyze, assist, session, users, conversations, incidents, clients, policy, webhooks)
     for module in modules:
-        router.include_router(module.router)
-    return router
+        app.include_router(module.router, prefix=API_PREFIX)
+    app.include_router(health.router)

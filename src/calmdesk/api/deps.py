@@ -40,13 +40,14 @@ class Caller:
         require(self.granted, permission)
 
 
-def get_database(request: Request) -> Database:
+# Trivial dependencies are ``async``: FastAPI would run plain functions in the thread pool.
+async def get_database(request: Request) -> Database:
     """The records the app was created with."""
     database: Database = request.app.state.database
     return database
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     """The settings the app was created with."""
     settings: Settings = request.app.state.settings
     return settings

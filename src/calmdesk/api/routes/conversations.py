@@ -166,9 +166,12 @@ def add_message(
     new: dict[str, Any] = {"role": body.role, "text": body.text}
     if body.kind:
         new["kind"] = body.kind
-    analysis = calmdesk.analyze(body.text).to_dict() if body.role == "client" else None
     advice = advise([*history, new])
     stage = advice["stage"] if advice else None
+    analysis = None
+    if body.role == "client":
+        # The advice already holds this message's Analysis (the last client message).
+        analysis = advice["client_analysis"] if advice else calmdesk.analyze(body.text).to_dict()
     with database.write() as session:
         message = conversations.add_message(
             session, org_id=caller.org_id, conversation_id=conversation_id, role=body.role,

@@ -125,9 +125,10 @@ def store_inbound(
             session, org_id=org_id, source=inbound.source, delivery_id=delivery_key
         ):
             return Stored(status="duplicate")
-    analysis = calmdesk.analyze(inbound.text).to_dict()
     history = _history(database, org_id, inbound)
     advice = advise([*history, {"role": "client", "text": inbound.text}])
+    # The advice carries the Analysis of this very message; analyse again only without it.
+    analysis = advice["client_analysis"] if advice else calmdesk.analyze(inbound.text).to_dict()
     stage = advice["stage"] if advice else None
     actor = Actor(name=f"webhook:{inbound.source}")
     with database.write() as session:

@@ -1,0 +1,336 @@
+"""Load test of ``calmdesk serve`` on 127.0.0.1: throughput and p50/p99 latency of
+POST /api/v1/analyze and of webhook ingestion, plus a kill test (SIGKILL during webhook load,
+restart, every acknowledged delivery stored exactly once).
+
+    python3 benchmarks/api_load.py                      # analyze + webhooks + kill test
+    python3 benchmarks/api_load.py --requests 3000 --concurrency 32 --workers 2
+
+Bounded: each phase stops after ``--requests`` requests or ``--seconds`` seconds. Everything
+runs in a temporary data directory; nothing but 127.0.0.1 is contacted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import hashlib
+import hmac
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+CALMDESK = [sys.executable, "-c", "from calmdesk.cli import main; main()"]
+SECRET = "benchmark-webhook-secret"
+PASSWORD = "benchmark password, not a real one"
+TEXTS = [
+    "Where is my refund? I have been waiting for two weeks.",
+    "Thank you, the technician was quick and very kind.",
+    "You people are useless, this is the third time I am calling!",
+    "Gdzie jest moja paczka? Czekam już tydzień.",
+    "Jest Pan idiotą, oddajcie mi pieniądze natychmiast!",
+    "Dziękuję bardzo za pomoc, wszystko działa.",
+    "Tilaukseni ei ole vieläkään tullut, mitä tapahtuu?",
+    "Olette täysin kelvottomia, haluan rahani takaisin heti!",
+    "If this is not fixed by Friday I will leave a one-star review everywhere.",
+    "Can I move my appointment to next Tuesday afternoon?",
+    "This damn washing machine broke again after a week.",
+    "Proszę o fakturę za ostatnią wizytę.",
+]
+
+
+@dataclass
+class Phase:
+    name: str
+    latencies: list[float] = field(default_factory=list)
+    statuses: Counter[int] = field(default_factory=Counter)
+    errors: int = 0
+    seconds: float = 0.0
+
+    def report(self) -> str:
+        ok = sorted(self.latencies)
+        if not ok:
+            return (
+                f"{self.name}: no successful requests ({dict(self.statuses)}, {self.errors} errors)"
+            )
+        p50 = statistics.median(ok) * 1000
+        p99 = ok[min(len(ok) - 1, int(len(ok) * 0.99))] * 1000
+        rate = len(ok) / self.seconds
+        return (
+            f"{self.name}: {len(ok)} ok in {self.seconds:.1f} s = {rate:.0f} req/s, "
+            f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, statuses {dict(self.statuses)}, "
+            f"connection errors {self.errors}"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def environment(data_dir: Path) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        CALMDESK_DATA_DIR=str(data_dir),
+        CALMDESK_SECRET_KEY="benchmark-" + "k" * 40,
+        CALMDESK_API_RATE_LIMIT_PER_MINUTE=str(10**9),
+    )
+    env.pop("CALMDESK_DATABASE_URL", None)
+    return env
+
+
+def prepare(data_dir: Path) -> str:
+    """First admin with a token, and a generic webhook integration; returns the token."""
+    result = subprocess.run(
+        [*CALMDESK, "users", "create-admin", "--org", "bench",
+         "--username", "admin", "--password-stdin", "--with-token"],
+        input=PASSWORD + "\n", capture_output=True, text=True, env=environment(data_dir),
+        check=True,
+    )  # fmt: skip
+    token = result.stdout.strip().rsplit(" ", 1)[-1]
+    from calmdesk.domain.people import Actor
+    from calmdesk.store import organisations, tokens
+    from calmdesk.store.database import Database
+
+    database = Database(f"sqlite:///{data_dir / 'calmdesk.db'}")
+    with database.write() as session:
+        org = organisations.find_organisation(session, "bench")
+        tokens.save_integration(
+            session, org_id=org.id, kind="generic", config={}, secret=SECRET,
+            actor=Actor.system("benchmark"),
+        )  # fmt: skip
+    database.dispose()
+    return token
+
+
+def start_server(data_dir: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        [*CALMDESK, "serve", "--port", str(port),
+         "--workers", str(workers), "--log-level", "warning"],
+        env=environment(data_dir), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        start_new_session=True,  # its own process group: SIGKILL reaches every worker
+    )  # fmt: skip
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=1).status_code == 200:
+                # Every worker has to be warm: a few extra requests land on each.
+                for _ in range(workers * 4):
+                    httpx.get(f"http://127.0.0.1:{port}/readyz", timeout=5)
+                return process
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    process.kill()
+    raise SystemExit("the server did not become ready within 60 s")
+
+
+def stop_server(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> None:
+    try:
+        os.killpg(process.pid, sig)
+    except ProcessLookupError:
+        return
+    process.wait(timeout=60)
+
+
+def signed(body: bytes) -> dict[str, str]:
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    return {"content-type": "application/json", "X-Calmdesk-Signature": f"sha256={digest}"}
+
+
+async def drive(
+    phase: Phase, make: object, *, total: int, concurrency: int, seconds: float,
+    rate: float | None = None, acked: list[str] | None = None, stop: asyncio.Event | None = None,
+) -> None:  # fmt: skip
+    """Send up to ``total`` requests for at most ``seconds``.
+
+    With ``rate``, requests start on a fixed schedule (open loop) and latency is counted from
+    the scheduled start, so a server that falls behind shows it; without, ``concurrency``
+    clients send back to back (closed loop, the highest throughput).
+    """
+    limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
+    started = time.perf_counter()
+    deadline = started + seconds
+
+    async with httpx.AsyncClient(timeout=10, limits=limits) as client:
+
+        async def one(i: int, scheduled: float) -> None:
+            method, url, body, headers, key = make(i)  # type: ignore[operator]
+            try:
+                response = await client.request(method, url, content=body, headers=headers)
+            except httpx.HTTPError:
+                phase.errors += 1
+                return
+            phase.statuses[response.status_code] += 1
+            if 200 <= response.status_code < 300:
+                phase.latencies.append(time.perf_counter() - scheduled)
+                if acked is not None:
+                    acked.append(key)
+
+        def stopped() -> bool:
+            return time.perf_counter() > deadline or (stop is not None and stop.is_set())
+
+        if rate:
+            tasks = []
+            for i in range(total):
+                scheduled = started + i / rate
+                await asyncio.sleep(max(0.0, scheduled - time.perf_counter()))
+                if stopped():
+                    break
+                tasks.append(asyncio.create_task(one(i, scheduled)))
+            await asyncio.gather(*tasks)
+        else:
+            counter = iter(range(total))
+
+            async def worker() -> None:
+                for i in counter:
+                    if stopped():
+                        return
+                    await one(i, time.perf_counter())
+
+            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        phase.seconds = time.perf_counter() - started
+
+
+def analyze_request(base: str, token: str) -> object:
+    headers = {"Authorization": f"Bearer {token}", "content-type": "application/json"}
+
+    def make(i: int) -> tuple[str, str, bytes, dict[str, str], str]:
+        body = json.dumps({"text": TEXTS[i % len(TEXTS)]}).encode()
+        return "POST", f"{base}/api/v1/analyze", body, headers, ""
+
+    return make
+
+
+def webhook_request(base: str, run: str, conversations: int = 50) -> object:
+    def make(i: int) -> tuple[str, str, bytes, dict[str, str], str]:
+        message_id = f"{run}-{i}"
+        payload = {
+            "conversation_id": f"{run}-c{i % conversations}", "message_id": message_id,
+            "text": TEXTS[i % len(TEXTS)], "client": {"id": f"u{i % conversations}"},
+        }  # fmt: skip
+        body = json.dumps(payload).encode()
+        return "POST", f"{base}/api/v1/webhooks/generic/bench", body, signed(body), message_id
+
+    return make
+
+
+def stored_message_ids(data_dir: Path) -> Counter[str]:
+    """External ids of every stored message (read straight from the database)."""
+    from calmdesk.store import conversations, organisations
+    from calmdesk.store.database import Database
+
+    database = Database(f"sqlite:///{data_dir / 'calmdesk.db'}")
+    found: Counter[str] = Counter()
+    with database.read() as session:
+        org = organisations.find_organisation(session, "bench")
+        for c in conversations.list_conversations(session, org_id=org.id, limit=1_000_000):
+            for m in conversations.list_messages(session, org_id=org.id, conversation_id=c.id):
+                found[m.external_id or ""] += 1
+    database.dispose()
+    return found
+
+
+async def kill_test(data_dir: Path, port: int, workers: int, args: argparse.Namespace) -> bool:
+    """SIGKILL the server during webhook load, restart it, check acknowledged deliveries."""
+    base = f"http://127.0.0.1:{port}"
+    server = start_server(data_dir, port, workers)
+    acked: list[str] = []
+    phase = Phase("webhooks until SIGKILL")
+    stop = asyncio.Event()
+    make = webhook_request(base, "kill")
+    load = asyncio.create_task(
+        drive(phase, make, total=args.requests, concurrency=args.concurrency,
+              seconds=args.seconds, acked=acked, stop=stop)
+    )  # fmt: skip
+    await asyncio.sleep(args.kill_after)
+    os.killpg(server.pid, signal.SIGKILL)
+    server.wait(timeout=30)
+    await asyncio.sleep(0.5)
+    stop.set()
+    await load
+    print(phase.report())
+    # Retry every delivery the way a helpdesk would: the acknowledged ones must be duplicates.
+    server = start_server(data_dir, port, workers)
+    try:
+        statuses: Counter[str] = Counter()
+        async with httpx.AsyncClient(timeout=10) as client:
+            for key in acked[:200]:
+                i = int(key.rsplit("-", 1)[1])
+                _, url, body, headers, _ = make(i)  # type: ignore[operator]
+                response = await client.post(url, content=body, headers=headers)
+                statuses[response.json().get("status", str(response.status_code))] += 1
+        print(
+            f"retries after restart: {dict(statuses)} ({min(200, len(acked))} acknowledged resent)"
+        )
+    finally:
+        stop_server(server)
+    stored = stored_message_ids(data_dir)
+    missing = [k for k in acked if stored[k] == 0]
+    doubled = [k for k, n in stored.items() if n > 1 and k.startswith("kill-")]
+    print(
+        f"kill test: {len(acked)} deliveries acknowledged before SIGKILL; missing after restart "
+        f"{len(missing)}; stored more than once {len(doubled)}"
+    )
+    return not missing and not doubled
+
+
+async def main_async(args: argparse.Namespace) -> int:
+    with tempfile.TemporaryDirectory(prefix="calmdesk-bench-") as folder:
+        data_dir = Path(folder)
+        token = prepare(data_dir)
+        port = free_port()
+        base = f"http://127.0.0.1:{port}"
+        server = start_server(data_dir, port, args.workers)
+        try:
+            # Closed loop first (the most it can do), then the target rates (open loop).
+            for name, make, rate in (
+                ("POST /api/v1/analyze, closed loop", analyze_request(base, token), None),
+                (f"POST /api/v1/analyze at {args.analyze_rate}/s", analyze_request(base, token),
+                 args.analyze_rate),
+                ("webhook ingestion, closed loop", webhook_request(base, "max"), None),
+                (f"webhook ingestion at {args.webhook_rate}/s", webhook_request(base, "load"),
+                 args.webhook_rate),
+            ):  # fmt: skip
+                phase = Phase(name)
+                await drive(phase, make, total=args.requests, concurrency=args.concurrency,
+                            seconds=args.seconds, rate=rate)  # fmt: skip
+                print(phase.report(), flush=True)
+        finally:
+            stop_server(server)
+        if args.no_kill_test:
+            return 0
+        return 0 if await kill_test(data_dir, port, args.workers, args) else 1
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
+    parser.add_argument("--requests", type=int, default=3000, help="per phase (default 3000)")
+    parser.add_argument("--seconds", type=float, default=10, help="time limit per phase")
+    parser.add_argument("--concurrency", type=int, default=64, help="connections in flight")
+    parser.add_argument("--workers", type=int, default=2, help="server worker processes")
+    parser.add_argument("--analyze-rate", type=float, default=300, help="target req/s")
+    parser.add_argument("--webhook-rate", type=float, default=200, help="target msgs/s")
+    parser.add_argument(
+        "--kill-after", type=float, default=3.0, help="seconds of load before SIGKILL"
+    )
+    parser.add_argument("--no-kill-test", action="store_true")
+    args = parser.parse_args()
+    sys.exit(asyncio.run(main_async(args)))
+
+
+if __name__ == "__main__":
+    main()
