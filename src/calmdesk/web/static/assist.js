@@ -98,19 +98,23 @@
   function name(kind, value) { return (L[kind] && L[kind][value]) || String(value).replace(/_/g, " "); }
 
   // Marks [start, end) spans of text with <mark> (or <u> for draft issues); text stays text.
+  // Spans may overlap (a whole-draft issue and a phrase inside it): the text is cut at every
+  // span edge and each piece carries the classes of all spans covering it.
   function highlight(target, text, spans, tag) {
     target.textContent = "";
-    var sorted = spans.slice().sort(function (a, b) { return a.start - b.start || b.end - a.end; });
-    var at = 0;
-    sorted.forEach(function (span) {
-      if (span.start < at || span.end <= span.start) { return; }
-      target.appendChild(document.createTextNode(text.slice(at, span.start)));
-      var mark = el(tag, span.className, text.slice(span.start, span.end));
-      mark.title = span.title;
+    var valid = spans.filter(function (s) { return s.start >= 0 && s.end > s.start && s.end <= text.length; });
+    var cuts = [0, text.length];
+    valid.forEach(function (s) { cuts.push(s.start, s.end); });
+    cuts = cuts.filter(function (c, i) { return cuts.indexOf(c) === i; }).sort(function (a, b) { return a - b; });
+    for (var i = 0; i + 1 < cuts.length; i++) {
+      var from = cuts[i], to = cuts[i + 1];
+      var piece = text.slice(from, to);
+      var covering = valid.filter(function (s) { return s.start <= from && s.end >= to; });
+      if (!covering.length) { target.appendChild(document.createTextNode(piece)); continue; }
+      var mark = el(tag, covering.map(function (s) { return s.className; }).join(" "), piece);
+      mark.title = covering.map(function (s) { return s.title; }).join(", ");
       target.appendChild(mark);
-      at = span.end;
-    });
-    target.appendChild(document.createTextNode(text.slice(at)));
+    }
   }
 
   function render(data, messages, draft) {

@@ -1,0 +1,197 @@
+"""The web app in a real browser: Debian's headless chromium driven by Playwright, against a
+real uvicorn server on 127.0.0.1 with a temporary SQLite database.
+
+Screenshots go to test-artifacts/web/. The assist screen's update time after a paste is
+measured in the page (median of ten pastes) and printed.
+"""
+
+from __future__ import annotations
+
+import socket
+import statistics
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import uvicorn
+from tests.web.conftest import ORG, PASSWORD, Shop, build_app
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--no-first-run",
+]  # fmt: skip
+UPDATE_BUDGET_MS = 300.0
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="browser tests need Debian's chromium at /usr/bin/chromium: "
+        "run scripts/install-browser",
+    ),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture()
+def server(shop: Shop) -> Iterator[str]:
+    """uvicorn serving the app on a random free port, in a thread of this process."""
+    port = _free_port()
+    config = uvicorn.Config(
+        build_app(shop), host="127.0.0.1", port=port, log_config=None, access_log=False,
+        lifespan="on",
+    )  # fmt: skip
+    instance = uvicorn.Server(config)
+    thread = threading.Thread(target=instance.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not instance.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        instance.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture()
+def page(server: str) -> Iterator[object]:
+    from playwright.sync_api import sync_playwright
+
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
+        )
+        context = browser.new_context(
+            base_url=server, viewport={"width": 1024, "height": 768}, locale="en-GB"
+        )
+        context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
+
+
+def _shot(page: object, name: str) -> None:
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)  # type: ignore[attr-defined]
+
+
+def _paste(page: object, selector: str, text: str) -> float:
+    """Put ``text`` in a box as a paste does and return the ms until the advice is on screen."""
+    return float(
+        page.evaluate(  # type: ignore[attr-defined]
+            """async ([selector, text]) => {
+                const result = document.getElementById("result");
+                const before = Number(result.dataset.seq);
+                const box = document.querySelector(selector);
+                const start = performance.now();
+                box.value = text;
+                const paste = {inputType: "insertFromPaste", bubbles: true};
+                box.dispatchEvent(new InputEvent("input", paste));
+                while (Number(result.dataset.seq) <= before) {
+                    await new Promise(r => requestAnimationFrame(r));
+                }
+                return performance.now() - start;
+            }""",
+            [selector, text],
+        )
+    )
+
+
+def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
+    from playwright.sync_api import expect
+
+    p = page  # the Playwright Page
+    p.goto("/login?lang=en")  # type: ignore[attr-defined]
+    p.get_by_label("Organisation").fill(ORG)  # type: ignore[attr-defined]
+    p.get_by_label("Username").fill("maija")  # type: ignore[attr-defined]
+    p.get_by_label("Password").fill(PASSWORD)  # type: ignore[attr-defined]
+    _shot(p, "01-login")
+    p.get_by_role("button", name="Sign in").click()  # type: ignore[attr-defined]
+    expect(p.locator("html")).to_have_attribute("lang", "fi")  # maija reads Finnish
+
+    # Switch the interface to English (the choice is kept on her user record).
+    p.get_by_label("Käyttöliittymän kieli").select_option("en")  # type: ignore[attr-defined]
+    expect(p.locator("html")).to_have_attribute("lang", "en")
+
+    # Assist: a conversation with an insult aimed at the employee.
+    conversation = "Client: My booking was moved again.\nClient: You are an idiot, fix it now!"
+    _paste(p, "#conversation", conversation)
+    expect(p.locator("#stage")).to_have_attribute("data-stage", "boundary_warning")
+    expect(p.locator("#actions li").first).to_contain_text("Warn about the boundary")
+    expect(p.locator("#highlighted mark.ev-abuse")).to_have_text("idiot")
+    expect(p.locator("#safety")).to_be_hidden()
+    _shot(p, "02-assist-boundary-warning")
+
+    # Copy the first suggested reply.
+    first_reply = p.locator("#replies .reply-text").first.inner_text()  # type: ignore[attr-defined]
+    p.locator("#replies .copy").first.click()  # type: ignore[attr-defined]
+    copied = p.evaluate("navigator.clipboard.readText()")  # type: ignore[attr-defined]
+    assert copied == first_reply
+    expect(p.locator("#replies .copy").first).to_have_text("Copied")
+
+    # A draft reviewed as it is typed: "calm down" is dismissive, "!!!" is shouting.
+    p.locator("#draft").press_sequentially("CALM DOWN!!!", delay=5)  # type: ignore[attr-defined]
+    expect(p.locator("#draft-review u.issue-dismissive")).to_be_visible()
+    expect(p.locator("#draft-review")).to_contain_text("Dismissive")
+    _shot(p, "03-assist-draft-review")
+
+    # The assist screen's update time after a paste: median over ten pastes.
+    timings = [
+        _paste(p, "#conversation", f"Client: Order {n} is late again. You are useless, idiot!")
+        for n in range(10)
+    ]
+    median = statistics.median(timings)
+    print(f"\nassist update after paste: median {median:.1f} ms over {len(timings)} pastes "
+          f"(min {min(timings):.1f}, max {max(timings):.1f})")  # fmt: skip
+    assert median < UPDATE_BUDGET_MS
+
+    # One click logs an incident pre-filled from the conversation.
+    _paste(p, "#conversation", conversation)
+    p.get_by_role("button", name="Log an incident").click()  # type: ignore[attr-defined]
+    expect(p.locator("#type")).to_have_value("verbal_abuse")
+    expect(p.locator("#quotes")).to_have_value("idiot")
+    expect(p.locator("#description")).to_contain_text("You are an idiot, fix it now!")
+    _shot(p, "04-incident-prefilled")
+    p.get_by_role("button", name="Save the incident").click()  # type: ignore[attr-defined]
+    expect(p.locator("#chain-status")).to_contain_text("Record intact")
+    expect(p.locator("#quotes")).to_contain_text("idiot")
+    _shot(p, "05-incident-recorded")
+
+    # Approve the client's pending recommendation with a note.
+    p.goto(f"/clients/{shop.client_id}")  # type: ignore[attr-defined]
+    note = p.locator(f"#note-{shop.recommendation_id}")  # type: ignore[attr-defined]
+    note.fill("Three no-shows in a month; deposit from now on.")
+    p.get_by_role("button", name="Approve").click()  # type: ignore[attr-defined]
+    expect(p.get_by_role("status")).to_contain_text("approved")  # type: ignore[attr-defined]
+    expect(p.locator("#standing")).not_to_contain_text("No restriction")
+    _shot(p, "06-recommendation-approved")
+
+    # Switch to Polish: the whole interface follows.
+    p.get_by_label("Interface language").select_option("pl")  # type: ignore[attr-defined]
+    expect(p.locator("html")).to_have_attribute("lang", "pl")
+    expect(p.get_by_role("navigation", name="Główna")).to_contain_text("Skrzynka")  # type: ignore[attr-defined]
+    _shot(p, "07-polish")
+
+    # A tablet at the reception desk: the assist screen still fits.
+    p.set_viewport_size({"width": 768, "height": 1024})  # type: ignore[attr-defined]
+    p.goto("/")  # type: ignore[attr-defined]
+    _paste(p, "#conversation", "Klient: Jest Pan idiotą, proszę to naprawić!")
+    expect(p.locator("#stage")).to_have_attribute("data-stage", "boundary_warning")
+    width = p.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
+    assert width <= 768
+    _shot(p, "08-tablet-polish")
