@@ -211,3 +211,59 @@ def test_db_upgrade_and_status(cli: object) -> None:
     assert code == 0 and "(was empty)" in out
     code, out, _ = call("db", "status")
     assert code == 0 and "up to date" in out
+
+
+DOCS = Path(__file__).parents[2] / "docs" / "records.md"
+GROUPS = ("db", "orgs", "users", "incidents", "clients", "conduct", "policy", "retention")
+
+
+def _documented_commands() -> set[tuple[str, ...]]:
+    text = DOCS.read_text(encoding="utf-8")
+    block = text.split("## Commands", 1)[1].split("\n## ", 1)[0]
+    commands: set[tuple[str, ...]] = set()
+    for line in block.splitlines():
+        if not line.startswith("    calmdesk "):
+            continue
+        alternatives = line.removeprefix("    calmdesk ").split(" | ")
+        first = _words(alternatives[0])
+        commands.add(first)
+        for other in alternatives[1:]:
+            commands.add((first[0], *_words(other)))
+    return commands
+
+
+def _words(text: str) -> tuple[str, ...]:
+    words = []
+    for token in text.split():
+        if not re.fullmatch(r"[a-z][a-z-]*", token):
+            break
+        words.append(token)
+    return tuple(words)
+
+
+def _command_tree() -> object:
+    import typer.main
+
+    from calmdesk.cli import _register, app
+
+    _register()
+    return typer.main.get_command(app)
+
+
+def test_every_documented_command_exists() -> None:
+    root = _command_tree()
+    for words in sorted(_documented_commands()):
+        node = root
+        for word in words:
+            children = getattr(node, "commands", {})
+            assert word in children, f"docs/records.md: calmdesk {' '.join(words)} does not exist"
+            node = children[word]
+
+
+def test_every_records_command_is_documented() -> None:
+    root = _command_tree()
+    documented = _documented_commands()
+    for group in GROUPS:
+        for name in root.commands[group].commands:  # type: ignore[attr-defined]
+            assert (group, name) in documented, f"calmdesk {group} {name} is not in docs/records.md"
+    assert ("demo",) in documented
