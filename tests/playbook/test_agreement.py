@@ -114,6 +114,8 @@ def test_suggested_replies_pass_their_own_review(name: str) -> None:
     result = respond(request, analyses, None)
     replies = result["suggested_replies"]
     assert len(replies) >= 2
+    if "apology_after_warning" in name:
+        assert replies[0]["purpose"] == "accept_apology"
     for reply in replies:
         draft = {**fixture["request"], "draft": reply["text"]}
         review = respond(parse_request(draft), analyses, from_gold(_NEUTRAL, lang))["draft_review"]

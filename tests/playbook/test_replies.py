@@ -138,3 +138,12 @@ def test_no_facts_leave_no_empty_brackets() -> None:
         for stage in STAGES:
             for reply in suggest_replies(plan_for(stage), Facts(), load_content(lang)):
                 assert "()" not in reply.text and "{" not in reply.text and "  " not in reply.text
+
+
+def test_an_apology_from_the_client_is_accepted_first() -> None:
+    plan = plan_for("de-escalate")
+    plan.apology_accepted = True
+    replies = suggest_replies(plan, FACTS["pl"], load_content("pl"))
+    assert replies[0].purpose == "accept_apology"
+    assert replies[0].text.startswith("Dziękuję, doceniam to.")
+    assert 2 <= len(replies) <= 4

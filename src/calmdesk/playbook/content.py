@@ -29,6 +29,7 @@ PURPOSES = (
     "options",
     "clear_information",
     "apology",
+    "accept_apology",
     "thanks",
     "boundary_warning",
     "end_conversation",

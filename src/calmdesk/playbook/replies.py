@@ -9,6 +9,7 @@ from calmdesk.playbook.facts import Facts
 from calmdesk.playbook.stage import Plan
 
 MIN_REPLIES = 2
+MAX_REPLIES = 4
 
 # Which template purposes answer which actions, per stage, in the order they are offered.
 _STAGE_PURPOSES = {
@@ -67,7 +68,7 @@ def suggest_replies(
             break
         if purpose not in purposes:
             replies.append(Reply(templates[purpose][register][0].format(details=details), purpose))
-    return replies
+    return replies[:MAX_REPLIES]
 
 
 def _purposes(plan: Plan) -> list[str]:
@@ -76,6 +77,8 @@ def _purposes(plan: Plan) -> list[str]:
     if plan.stage == "calm" and plan.actions[:1] == ["listen"] and len(plan.actions) == 1:
         return ["thanks"]
     purposes = [purpose for action, purpose in _ACTION_PURPOSES if action in plan.actions]
+    if plan.apology_accepted:
+        purposes.insert(0, "accept_apology")
     if "acknowledge_emotion" not in plan.actions and "acknowledge_paraphrase" in purposes:
         # A calm request gets a plain paraphrase, not sympathy it did not ask for.
         purposes[purposes.index("acknowledge_paraphrase")] = "paraphrase"

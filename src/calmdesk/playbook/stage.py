@@ -26,6 +26,8 @@ class Plan:
     stage: str
     actions: list[str] = field(default_factory=list)
     reasons: dict[str, str] = field(default_factory=dict)
+    apology_accepted: bool = False
+    """The client apologised for earlier abuse: the first reply thanks them for it."""
 
     def add(self, action: str, reason: str) -> None:
         """Append ``action`` unless it is already planned."""
@@ -135,8 +137,9 @@ def _boundary(reading: Reading, last: ClientTurn) -> Plan:
 
 def _deescalate(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
     plan = Plan("de-escalate")
-    if last.apology and (last.after_warning or reading.abuse_count):
+    if last.apology and (last.after_warning or reading.abuse_count or last.retracted):
         opening = "The client apologised: accept it and go back to helping."
+        plan.apology_accepted = True
     elif last.after_warning:
         opening = "The client dropped the abuse after your warning: go back to helping."
     else:
