@@ -73,6 +73,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
     problems.install(app)
     _include_routers(app)
+    from calmdesk.web import install as install_web
+
+    install_web(app, settings)  # the web pages under / (calmdesk.web)
     # Outermost first: the access log sees every answer, including a refused oversized body.
     app.add_middleware(BodyLimit, max_bytes=settings.api_max_body_bytes)
     app.add_middleware(AccessLog)

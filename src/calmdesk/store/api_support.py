@@ -40,12 +40,18 @@ def claim_delivery(session: Session, *, org_id: int, source: str, delivery_id: s
     """Record a webhook delivery; False when the same (source, delivery id) was stored before.
 
     The unique constraint decides, so two workers racing on a retried delivery cannot both win.
+    On SQLite the write transaction already holds the database's write lock (BEGIN IMMEDIATE),
+    so the check cannot race and the savepoint is skipped.
     """
     if delivery_seen(session, org_id=org_id, source=source, delivery_id=delivery_id):
         return False
+    delivery = WebhookDelivery(org_id=org_id, source=source, delivery_id=delivery_id)
+    if session.get_bind().dialect.name == "sqlite":
+        session.add(delivery)
+        return True
     try:
         with session.begin_nested():
-            session.add(WebhookDelivery(org_id=org_id, source=source, delivery_id=delivery_id))
+            session.add(delivery)
             session.flush()
     except SqlIntegrityError:
         return False

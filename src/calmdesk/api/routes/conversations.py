@@ -3,11 +3,11 @@ supervisors and admins see every conversation of the organisation."""
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-import calmdesk
+from calmdesk.api.advice import Turn, advise
 from calmdesk.api.deps import Caller, DatabaseDep, SettingsDep, needs
 from calmdesk.api.pagination import Page
 from calmdesk.api.routes.analyze import check_length
@@ -20,7 +20,7 @@ from calmdesk.api.schemas.records import (
     MessageCreate,
     MessagePublic,
 )
-from calmdesk.api.webhooks.ingest import ALERT_STAGES, advise, alert_supervisors
+from calmdesk.api.webhooks.ingest import ALERT_STAGES, alert_supervisors
 from calmdesk.errors import Forbidden, NotFound
 from calmdesk.store import conversations, organisations
 from calmdesk.store.models import Conversation, Message
@@ -156,22 +156,15 @@ def add_message(
     with database.read() as session:
         visible(caller, conversations.get_conversation(
             session, org_id=caller.org_id, conversation_id=conversation_id))  # fmt: skip
-        history: list[dict[str, Any]] = [
-            {"role": m.role, "text": m.text, **({"kind": m.kind} if m.kind else {})}
+        history = [
+            Turn(m.role, m.text, m.kind, m.analysis)
             for m in conversations.list_messages(
                 session, org_id=caller.org_id, conversation_id=conversation_id
             )
             if m.role in ("client", "agent")
         ]
-    new: dict[str, Any] = {"role": body.role, "text": body.text}
-    if body.kind:
-        new["kind"] = body.kind
-    advice = advise([*history, new])
+    advice, analysis = advise([*history, Turn(body.role, body.text, body.kind)])
     stage = advice["stage"] if advice else None
-    analysis = None
-    if body.role == "client":
-        # The advice already holds this message's Analysis (the last client message).
-        analysis = advice["client_analysis"] if advice else calmdesk.analyze(body.text).to_dict()
     with database.write() as session:
         message = conversations.add_message(
             session, org_id=caller.org_id, conversation_id=conversation_id, role=body.role,

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import calmdesk
+from calmdesk.api.advice import HISTORY, Turn, advise
 from calmdesk.api.notifications import queue_alert
 from calmdesk.api.webhooks.inbound import Inbound
 from calmdesk.domain.people import Actor
@@ -23,8 +24,6 @@ ALERT_STAGES = ("safety", "end_conversation")
 """Stages that notify supervisors at once."""
 NOTE_STAGES = ("boundary_warning", "end_conversation", "safety")
 """Stages that post guidance back into the helpdesk conversation."""
-HISTORY = 20
-"""How many earlier messages of the conversation the playbook sees."""
 
 
 @dataclass(frozen=True)
@@ -38,16 +37,6 @@ class Stored:
     severity: str | None = None
 
 
-def advise(messages: list[dict[str, Any]]) -> dict[str, Any] | None:
-    """The playbook's advice after ``messages`` (None when there is no client message yet)."""
-    if not any(m["role"] == "client" for m in messages):
-        return None
-    try:
-        return calmdesk.assist({"messages": messages[-HISTORY:]})
-    except NotImplementedError:
-        return None  # the playbook has not landed: store and analyse only
-
-
 def alert_supervisors(
     session: Any, *, org_id: int, conversation_id: int, stage: str, severity: str, where: str
 ) -> None:
@@ -59,7 +48,7 @@ def alert_supervisors(
     )  # fmt: skip
 
 
-def _history(database: Database, org_id: int, inbound: Inbound) -> list[dict[str, Any]]:
+def _history(database: Database, org_id: int, inbound: Inbound) -> list[Turn]:
     with database.read() as session:
         found = conversations.find_external_conversation(
             session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref
@@ -67,14 +56,11 @@ def _history(database: Database, org_id: int, inbound: Inbound) -> list[dict[str
         if found is None:
             return []
         rows = conversations.list_messages(session, org_id=org_id, conversation_id=found.id)
-        out = []
-        for row in rows[-HISTORY:]:
-            if row.role in ("client", "agent"):
-                message = {"role": row.role, "text": row.text}
-                if row.kind:
-                    message["kind"] = row.kind
-                out.append(message)
-        return out
+        return [
+            Turn(row.role, row.text, row.kind, row.analysis)
+            for row in rows[-HISTORY:]
+            if row.role in ("client", "agent")
+        ]
 
 
 def _client_id(session: Any, org_id: int, inbound: Inbound, actor: Actor) -> int | None:
@@ -119,16 +105,9 @@ def store_inbound(
         raise InvalidInput(
             f"message text is {len(inbound.text)} characters, the limit is {max_chars}"
         )
-    with database.read() as session:
-        # Cheap early answer for a retry; the claim below is what really decides.
-        if api_support.delivery_seen(
-            session, org_id=org_id, source=inbound.source, delivery_id=delivery_key
-        ):
-            return Stored(status="duplicate")
     history = _history(database, org_id, inbound)
-    advice = advise([*history, {"role": "client", "text": inbound.text}])
-    # The advice carries the Analysis of this very message; analyse again only without it.
-    analysis = advice["client_analysis"] if advice else calmdesk.analyze(inbound.text).to_dict()
+    advice, latest = advise([*history, Turn("client", inbound.text)])
+    analysis = latest or calmdesk.analyze(inbound.text).to_dict()
     stage = advice["stage"] if advice else None
     actor = Actor(name=f"webhook:{inbound.source}")
     with database.write() as session:
