@@ -29,7 +29,8 @@ FACTS = {
 }
 # Whether the client is upset when each purpose is offered (empathy is then required), and
 # whether a next step is expected (not after praise).
-UPSET = {p: p not in ("thanks", "safety", "end_conversation", "paraphrase") for p in PURPOSES}
+CALM_PURPOSES = ("thanks", "answer", "safety", "end_conversation", "paraphrase")
+UPSET = {p: p not in CALM_PURPOSES for p in PURPOSES}
 NEVER = re.compile(
     r"uspok[oó]|calm down|relax|rauhoitu|wina (kolegi|magazynu)|colleague|kollega", re.I
 )
@@ -147,3 +148,9 @@ def test_an_apology_from_the_client_is_accepted_first() -> None:
     assert replies[0].purpose == "accept_apology"
     assert replies[0].text.startswith("Dziękuję, doceniam to.")
     assert 2 <= len(replies) <= 4
+
+
+def test_a_plain_question_is_answered_or_narrowed_down() -> None:
+    replies = suggest_replies(plan_for("calm"), Facts(), load_content("en"))
+    assert [r.purpose for r in replies] == ["answer", "answer"]
+    assert replies[0].text.startswith("Thank you for your question.")

@@ -30,6 +30,7 @@ PURPOSES = (
     "clear_information",
     "apology",
     "accept_apology",
+    "answer",
     "thanks",
     "boundary_warning",
     "end_conversation",
@@ -83,6 +84,7 @@ class Signals:
     time_words: list[str]
     currencies: list[str]
     products: list[tuple[re.Pattern[str], str]]
+    days: list[tuple[re.Pattern[str], str]]
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -224,12 +226,8 @@ def _parse_review(data: dict[str, Any], path: str) -> Review:
 def _parse_signals(data: dict[str, Any], path: str) -> Signals:
     warning = _mapping(data.get("boundary_warning"), f"{path}: boundary_warning")
     facts = _mapping(data.get("facts"), f"{path}: facts")
-    products_data = _mapping(facts.get("products"), f"{path}: facts.products")
-    products = []
-    for source, name in products_data.items():
-        where = f"{path}: facts.products.{source}"
-        (pattern,) = _patterns([source], where)
-        products.append((pattern, _text(name, where)))
+    products = _named_patterns(facts.get("products"), f"{path}: facts.products")
+    days = _named_patterns(facts.get("days"), f"{path}: facts.days")
     return Signals(
         warning_ending=_patterns(warning.get("ending"), f"{path}: boundary_warning.ending"),
         warning_condition=_patterns(
@@ -241,4 +239,14 @@ def _parse_signals(data: dict[str, Any], path: str) -> Signals:
         time_words=_texts(facts.get("time_words"), f"{path}: facts.time_words"),
         currencies=_texts(facts.get("currencies"), f"{path}: facts.currencies"),
         products=products,
+        days=days,
     )
+
+
+def _named_patterns(value: Any, where: str) -> list[tuple[re.Pattern[str], str]]:
+    """A mapping pattern -> name, e.g. products or days of the week."""
+    named = []
+    for source, name in _mapping(value, where).items():
+        (pattern,) = _patterns([source], f"{where}.{source}")
+        named.append((pattern, _text(name, f"{where}.{source}")))
+    return named

@@ -36,6 +36,7 @@ class _Patterns:
     time: re.Pattern[str]
     amount: re.Pattern[str]
     products: list[tuple[re.Pattern[str], str]]
+    days: list[tuple[re.Pattern[str], str]]
 
 
 @lru_cache(maxsize=8)
@@ -59,11 +60,14 @@ def _patterns(signals: Signals) -> _Patterns:
             r"|(?:[€$£])\s?\d[\d ]*(?:[.,]\d{1,2})?)",
             re.IGNORECASE,
         ),
-        products=[
-            (re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE), name)
-            for p, name in signals.products
-        ],
+        products=_bounded(signals.products),
+        days=_bounded(signals.days),
     )
+
+
+def _bounded(named: list[tuple[re.Pattern[str], str]]) -> list[tuple[re.Pattern[str], str]]:
+    """Whole words only: "pralka" must not match inside another word."""
+    return [(re.compile(rf"\b(?:{p.pattern})\b", re.IGNORECASE), name) for p, name in named]
 
 
 def extract_facts(
@@ -99,6 +103,11 @@ def _facts_in(text: str, patterns: _Patterns) -> dict[str, str]:
             continue
         found["date"] = date.group(1)
         break
+    else:
+        for pattern, name in patterns.days:
+            if pattern.search(text):
+                found["date"] = name
+                break
     amount = patterns.amount.search(text)
     if amount:
         found["amount"] = amount.group(1).strip()

@@ -74,8 +74,9 @@ def suggest_replies(
 def _purposes(plan: Plan) -> list[str]:
     if plan.stage in _STAGE_PURPOSES:
         return list(_STAGE_PURPOSES[plan.stage])
-    if plan.stage == "calm" and plan.actions[:1] == ["listen"] and len(plan.actions) == 1:
-        return ["thanks"]
+    if plan.stage == "calm" and "apologize" not in plan.actions:
+        # Praise is thanked; a plain question is answered (or narrowed down).
+        return ["thanks"] if plan.actions == ["listen"] else ["answer"]
     purposes = [purpose for action, purpose in _ACTION_PURPOSES if action in plan.actions]
     if plan.apology_accepted:
         purposes.insert(0, "accept_apology")
