@@ -117,6 +117,8 @@ def test_amendment_needs_a_reason_and_a_real_change(
         ("UPDATE incidents SET severity = 'low' WHERE id = :first", "first"),
         ("UPDATE incidents SET description = 'nic się nie stało' WHERE id = :second", "second"),
         ("DELETE FROM incidents WHERE id = :second", "second"),
+        ("UPDATE incidents SET recorded_by = 'Ktoś inny' WHERE id = :first", "first"),
+        ("UPDATE organisations SET chain_head = :fake", None),
         ("UPDATE incident_events SET data = :data WHERE incident_id = :second", "second"),
         (
             "UPDATE incident_events SET personal = :personal "
@@ -132,7 +134,7 @@ def test_verify_names_the_incident_edited_behind_calmdesks_back(
 ) -> None:
     first, second = _record_two(db, org_id, admin)
     assert _problems(db, org_id) == []
-    params = {"first": first, "second": second}
+    params: dict[str, object] = {"first": first, "second": second, "fake": "f" * 64}
     if ":data" in statement:
         with db.read() as session:
             event = incidents.incident_history(session, org_id=org_id, incident_id=second)[0]
@@ -145,7 +147,7 @@ def test_verify_names_the_incident_edited_behind_calmdesks_back(
     with db.write_engine.begin() as connection:
         connection.execute(text(statement), params)
     assert _problems(db, org_id), "verify missed the edit"
-    assert _first_broken(db, org_id) == params[expected]
+    assert _first_broken(db, org_id) == (params[expected] if expected else None)
 
 
 def _json(db: Database, value: object) -> str:
@@ -209,3 +211,29 @@ def test_incidents_stay_inside_their_organisation(db: Database, org_id: int, adm
         # Each organisation has its own chain, each valid.
         assert incidents.verify_chain(session, org_id=other).ok
         assert incidents.verify_chain(session, org_id=org_id).ok
+
+
+def test_concurrent_writers_keep_one_unbroken_chain(
+    db: Database, org_id: int, admin: Actor
+) -> None:
+    import threading
+
+    failures: list[BaseException] = []
+
+    def record(count: int) -> None:
+        try:
+            for _ in range(count):
+                with db.write() as session:
+                    incidents.create_incident(session, org_id=org_id, fields=_fields(), actor=admin)
+        except BaseException as exc:  # reported below; a thread cannot fail the test itself
+            failures.append(exc)
+
+    threads = [threading.Thread(target=record, args=(5,)) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    with db.read() as session:
+        report = incidents.verify_chain(session, org_id=org_id)
+    assert report.ok and report.events == 20 and report.incidents == 20

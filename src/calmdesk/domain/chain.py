@@ -126,7 +126,8 @@ def verify(
     """Walk the chain; compare it with the stored incident records and the chain head.
 
     ``events`` are sorted by ``seq``; ``projections`` maps incident id to the stored current
-    state of that incident; ``head`` is the (length, hash) the organisation recorded last.
+    state of that incident (with ``recorded_at``/``recorded_by`` when the store has them);
+    ``head`` is the (length, hash) the organisation recorded last.
     Problems are listed in chain order, so the first names the first broken incident.
     """
     report = ChainReport(events=len(events), incidents=len(projections))
@@ -178,8 +179,11 @@ def _compare_projections(
     problems: list[ChainProblem],
 ) -> None:
     first_seq: dict[int, int] = {}
+    created: dict[int, ChainEvent] = {}
     for event in events:
         first_seq.setdefault(event.incident_id, event.seq)
+        if event.kind == "created":
+            created.setdefault(event.incident_id, event)
     for incident_id, kinds in history.items():
         has_erasure = any(kind == ERASED for kind, _ in kinds)
         if incident_id in without_personal and not has_erasure:
@@ -201,6 +205,10 @@ def _compare_projections(
             continue
         expected = replay(kinds)
         stored = projections[incident_id]
+        if "recorded_at" in stored and incident_id in created:
+            # When and by whom the record was made is the creation event's time and author.
+            expected["recorded_at"] = utc_iso(created[incident_id].at)
+            expected["recorded_by"] = created[incident_id].author
         changed = sorted(k for k in set(expected) | set(stored) if expected.get(k) != stored.get(k))
         if changed:
             problems.append(

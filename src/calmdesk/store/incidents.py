@@ -27,8 +27,9 @@ def create_incident(
     session.add(incident)
     session.flush()
     _apply(incident, state)
-    _append(session, org_id=org_id, incident_id=incident.id, kind="created", changes=state,
-            actor=actor, reason=None)  # fmt: skip
+    event = _append(session, org_id=org_id, incident_id=incident.id, kind="created",
+                    changes=state, actor=actor, reason=None)  # fmt: skip
+    incident.recorded_at = event.at
     if fields.client_id is not None:
         _link_conduct(session, org_id, incident, actor)
     audit.record(
@@ -168,7 +169,14 @@ def verify_chain(session: Session, *, org_id: int) -> chain.ChainReport:
     )
     events = [_chain_event(row) for row in rows]
     incidents = session.scalars(select(Incident).where(Incident.org_id == org_id))
-    projections = {incident.id: incident_state(incident) for incident in incidents}
+    projections = {
+        incident.id: {
+            **incident_state(incident),
+            "recorded_at": utc_iso(incident.recorded_at),
+            "recorded_by": incident.recorded_by,
+        }
+        for incident in incidents
+    }
     return chain.verify(events, projections, (org.chain_length, org.chain_head))
 
 
@@ -210,7 +218,16 @@ def _append(
 ) -> IncidentEvent:
     # Lock the organisation row: on PostgreSQL two writers must not extend the chain at once
     # (SQLite writes are already serialised by the Database).
-    org = session.scalar(select(Organisation).where(Organisation.id == org_id).with_for_update())
+    # FOR NO KEY UPDATE does not wait on the key-share locks our own inserts take through their
+    # foreign keys, so two writers queue here instead of deadlocking; populate_existing re-reads
+    # the head even if the session had the organisation loaded already.
+    query = (
+        select(Organisation)
+        .where(Organisation.id == org_id)
+        .with_for_update(key_share=True)
+        .execution_options(populate_existing=True)
+    )
+    org = session.scalar(query)
     if org is None:
         raise NotFound(f"organisation {org_id} does not exist")
     public, personal = split_state(changes)
