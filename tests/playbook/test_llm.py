@@ -109,6 +109,7 @@ def test_model_drafts_that_pass_the_review_are_shown(model_server: FakeModelServ
     assert sent["body"]["model"] == "local-test-model"
     system = sent["body"]["messages"][0]["content"]
     assert "Polish" in system and "Pan/Pani" in system and result["stage"] in system
+    assert "Replies from the business's playbook" in system  # the templates as examples
     assert "zamówienia 45821" in sent["body"]["messages"][1]["content"]
 
 

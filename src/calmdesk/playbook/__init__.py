@@ -184,6 +184,7 @@ def _with_model_drafts(
             language=content.language,
             formal=request.context.formal is not False,
             details=details,
+            examples=[reply.text for reply in templates],
         )
     except DraftingFailed as exc:
         return templates, {"source": "templates", "error": str(exc)}

@@ -44,8 +44,13 @@ def draft_replies(
     language: str,
     formal: bool,
     details: str,
+    examples: Sequence[str] = (),
 ) -> list[dict[str, str]]:
-    """Candidate replies ``[{"text", "purpose"}]`` from the model; raises DraftingFailed."""
+    """Candidate replies ``[{"text", "purpose"}]`` from the model; raises DraftingFailed.
+
+    ``examples`` are the playbook's own template replies for this moment, shown to the model
+    as the business's tone and commitments.
+    """
     if not settings.llm_base_url:
         raise DraftingFailed("no LLM endpoint configured")
     url = _endpoint(settings.llm_base_url)
@@ -56,7 +61,7 @@ def draft_replies(
         "model": settings.llm_model,
         "temperature": 0.3,
         "messages": [
-            {"role": "system", "content": _guidance(plan, language, formal)},
+            {"role": "system", "content": _guidance(plan, language, formal, examples)},
             {"role": "user", "content": _transcript(messages, details)},
         ],
     }
@@ -78,8 +83,10 @@ def _endpoint(base: str) -> str:
     return base + "/chat/completions"
 
 
-def _guidance(plan: Plan, language: str, formal: bool) -> str:
+def _guidance(plan: Plan, language: str, formal: bool, examples: Sequence[str]) -> str:
     steps = "\n".join(f"- {action}: {plan.reasons.get(action, '')}" for action in plan.actions)
+    shown = "".join(f"\n- {text}" for text in examples)
+    sample = f"Replies from the business's playbook for this moment:{shown}\n" if shown else ""
     return (
         "You draft replies for a customer-facing employee who uses calmdesk, a playbook for "
         "difficult conversations.\n"
@@ -93,6 +100,7 @@ def _guidance(plan: Plan, language: str, formal: bool) -> str:
         "boundary_warning, say calmly that the conversation ends if the tone does not change; "
         "if end_conversation or safety, end the conversation politely and say how the case "
         "continues in writing.\n"
+        f"{sample}"
         f'Answer with JSON only: {{"replies": [{{"text": "...", "purpose": "..."}}]}} with 2 '
         f"or {_MAX_REPLIES} different replies; purpose names what the reply does "
         "(e.g. acknowledge_paraphrase, options, clear_information, apology, boundary_warning)."
