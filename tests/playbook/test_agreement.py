@@ -147,3 +147,15 @@ def test_drafts_review_agrees_with_the_reviewer() -> None:
             ] * bool(extra)
     agreement = report("draft review", misses, len(DRAFTS))
     assert agreement >= REQUIRED_AGREEMENT, misses
+
+
+def test_suggested_replies_pass_the_review_end_to_end() -> None:
+    """Through the whole pipeline (the engine reads each reply as a draft), nothing is flagged."""
+    flagged = []
+    for name, fixture in CONVERSATIONS.items():
+        result = calmdesk.assist(fixture["request"])
+        for reply in result["suggested_replies"]:
+            review = calmdesk.assist({**fixture["request"], "draft": reply["text"]})["draft_review"]
+            if not review["ok"]:
+                flagged.append((name, reply["purpose"], review["issues"]))
+    assert flagged == []
