@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from tests.playbook.conftest import AnalysisFactory, reading_of
 
+from calmdesk.engine.analysis import Evidence
 from calmdesk.playbook.content import LanguageContent
 from calmdesk.playbook.conversation import is_apology, is_boundary_warning
 from calmdesk.playbook.schemas import Message
@@ -136,3 +137,18 @@ def test_an_apology_that_quotes_the_insult_takes_it_back(
     turn = reading.turns[0]
     assert turn.retracted is retracted
     assert turn.abusive_at_staff is not retracted
+
+
+def test_a_feeling_named_in_words_counts_at_a_lower_score(make_analysis: AnalysisFactory) -> None:
+    words = [Evidence(4, 16, "disappointed", "disappointment")]
+    named = make_analysis("en", emotions={"disappointment": 0.3}, evidence=words)
+    unnamed = make_analysis("en", emotions={"disappointment": 0.3})
+    reading = reading_of([{"role": "client", "text": "I'm disappointed"}] * 2, [named, unnamed])
+    assert [turn.upset for turn in reading.turns] == [True, False]
+
+
+def test_a_profanity_score_alone_makes_the_client_upset(make_analysis: AnalysisFactory) -> None:
+    analysis = make_analysis("en", abuse={"profanity": 0.55})
+    analysis.abuse.score = 0.4  # the overall score below the flag, the category above
+    reading = reading_of([{"role": "client", "text": "this damn thing"}], [analysis])
+    assert reading.turns[0].upset and not reading.turns[0].abusive_at_staff

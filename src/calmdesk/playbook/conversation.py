@@ -13,6 +13,8 @@ from calmdesk.playbook.schemas import Message
 NEGATIVE_EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "sadness")
 UPSET = 0.5
 """A negative emotion at or above this reads as a clearly upset client."""
+EXPRESSED = 0.3
+"""A lower bar for a negative emotion the client names in words."""
 CATEGORY_HIT = 0.5
 """An abuse category at or above this counts as present."""
 TREND_STEP = 0.25
@@ -77,9 +79,16 @@ class ClientTurn:
         # so a stray emotion score alone does not make the client upset.
         return (
             (self.negativity >= UPSET and self.analysis.severity != "none")
+            or (self.negativity >= EXPRESSED and self.feelings_in_words)
             or self.analysis.abuse.flagged
+            or any(self.category(name) for name in self.analysis.abuse.categories)
             or self.analysis.severity in ("high", "critical")
         )
+
+    @property
+    def feelings_in_words(self) -> bool:
+        """The engine points at words for a negative emotion ("frustrated", "worried")."""
+        return any(item.label in NEGATIVE_EMOTIONS for item in self.analysis.evidence)
 
     @property
     def intents(self) -> set[str]:
