@@ -19,7 +19,6 @@ from calmdesk.domain.people import Actor
 from calmdesk.settings import Settings
 from calmdesk.store import clients, conduct, conversations, incidents, organisations, policy
 from calmdesk.store.database import Database
-from calmdesk.web import install
 
 PASSWORD = "quiet morning at the desk"
 ORG = "salon-web"
@@ -105,9 +104,8 @@ def populate(database: Database, settings: Settings) -> Shop:
 
 
 def build_app(shop: Shop) -> FastAPI:
-    app = create_app(shop.settings, database=shop.database)
-    install(app, shop.settings)
-    return app
+    """The server as ``calmdesk serve`` builds it (``create_app`` mounts the web pages)."""
+    return create_app(shop.settings, database=shop.database)
 
 
 @pytest.fixture()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -98,22 +99,13 @@ def test_forms_without_the_csrf_token_are_refused(web: TestClient, shop: Shop) -
 def test_incident_from_assist_is_prefilled_and_recorded(web: TestClient, shop: Shop) -> None:
     sign_in(web, "anna")
     token = csrf(web.get("/").text)
-    prefill = {
-        "messages": [{"role": "client", "text": "Jesteś idiotką!"}],
-        "analysis": {
-            "severity": "high",
-            "abuse": {"categories": {"insult": 0.9}},
-            "evidence": [{"start": 9, "end": 15, "text": "idiotk", "label": "insult"}],
-        },
-        "next_actions": ["warn_boundary", "document_incident"],
-    }
-    import json
-
+    prefill = {"messages": [{"role": "client", "text": "Jesteś idiotką!"}]}
     form = web.post("/incidents/draft", data={"prefill": json.dumps(prefill), "csrf_token": token})
     assert form.status_code == 200
     assert "Klient: Jesteś idiotką!" in form.text  # anna reads Polish
-    assert 'value="verbal_abuse" selected' in form.text
+    assert 'value="verbal_abuse" selected' in form.text  # the engine found the insult
     assert 'value="high" selected' in form.text
+    assert re.search(r'<textarea id="quotes"[^>]*>idiotką</textarea>', form.text)
     saved = web.post(
         "/incidents",
         data={
@@ -180,6 +172,28 @@ def test_admin_adds_a_user_who_can_sign_in(web: TestClient) -> None:
     web.cookies.clear()
     sign_in(web, "olli")
     assert "Saapuneet" in web.get("/").text
+
+
+def test_incident_draft_from_an_inbox_conversation(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "anna")
+    token = csrf(web.get(f"/inbox/{shop.conversation_id}").text)
+    prefill = json.dumps({"conversation_id": shop.conversation_id})
+    form = web.post("/incidents/draft", data={"prefill": prefill, "csrf_token": token})
+    assert form.status_code == 200
+    assert f'name="conversation_id" value="{shop.conversation_id}"' in form.text
+    assert f'name="client_id" inputmode="numeric" value="{shop.client_id}"' in form.text
+    assert "Od tygodnia czekam na zwrot pieniędzy." in form.text
+
+
+def test_someone_elses_conversation_is_not_shown(web: TestClient, shop: Shop) -> None:
+    sign_in(web, "admin")
+    token = csrf(web.get("/").text)
+    web.post("/settings/users", data={"csrf_token": token, "username": "pekka", "role": "agent",
+                                      "password": PASSWORD})  # fmt: skip
+    web.cookies.clear()
+    sign_in(web, "pekka")
+    assert web.get(f"/inbox/{shop.conversation_id}").status_code == 403
+    assert "Reklamacja" not in web.get("/inbox").text
 
 
 def _org_id(shop: Shop) -> int:

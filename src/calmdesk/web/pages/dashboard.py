@@ -14,7 +14,6 @@ from calmdesk.domain.clock import utcnow
 from calmdesk.domain.vocabulary import INCIDENT_SEVERITIES, INCIDENT_TYPES
 from calmdesk.store import conduct, policy
 from calmdesk.store import incidents as incident_store
-from calmdesk.web import charts
 from calmdesk.web.forms import DatabaseDep, ViewerDep
 from calmdesk.web.i18n import translations
 from calmdesk.web.labels import label
@@ -42,6 +41,8 @@ def dashboard(
     request: Request, viewer: ViewerDep, database: DatabaseDep, start: str = "", end: str = ""
 ) -> HTMLResponse:
     """Charts over the chosen period (the last 90 days by default)."""
+    from calmdesk.web import charts  # matplotlib loads on the first dashboard, not at start-up
+
     viewer.require("incidents:all")
     gettext = translations(viewer.language).gettext
     today = utcnow().date()

@@ -9,8 +9,11 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from calmdesk.domain.clock import parse_moment, utcnow
+from calmdesk.domain.incident_draft import ConversationMessage
+from calmdesk.domain.incident_draft import draft_incident as domain_draft
 from calmdesk.domain.incidents import IncidentFields, Quote
 from calmdesk.domain.vocabulary import (
     CHANNELS,
@@ -18,9 +21,9 @@ from calmdesk.domain.vocabulary import (
     INCIDENT_STATUSES,
     INCIDENT_TYPES,
 )
-from calmdesk.errors import CalmdeskError, NotFound
+from calmdesk.errors import CalmdeskError, InvalidInput, NotFound
+from calmdesk.store import conversations, drafts, reports
 from calmdesk.store import incidents as store
-from calmdesk.store import reports
 from calmdesk.store.models import Incident
 from calmdesk.web.forms import DatabaseDep, ViewerDep, lines, optional, redirect
 from calmdesk.web.i18n import translations
@@ -28,16 +31,6 @@ from calmdesk.web.templating import render
 from calmdesk.web.viewer import PageProblem, Viewer
 
 router = APIRouter()
-
-_ANALYSIS_TO_INCIDENT = {"none": "low", "low": "low", "medium": "medium", "high": "high",
-                         "critical": "critical"}  # fmt: skip
-_CATEGORY_TO_TYPE = (
-    ("threat", "threat"),
-    ("sexual_harassment", "sexual_harassment"),
-    ("discrimination", "discrimination"),
-    ("insult", "verbal_abuse"),
-    ("profanity", "verbal_abuse"),
-)
 
 
 def _visible(viewer: Viewer, incident: Incident) -> Incident:
@@ -108,49 +101,118 @@ def new_incident(request: Request, viewer: ViewerDep) -> HTMLResponse:
 
 @router.post("/incidents/draft", response_class=HTMLResponse)
 async def draft_incident(
-    request: Request, viewer: ViewerDep, prefill: Annotated[str, Form()] = "{}"
-) -> HTMLResponse:
-    """The incident form pre-filled from the Assist screen: the words, severity and steps."""
+    request: Request, viewer: ViewerDep, database: DatabaseDep,
+    prefill: Annotated[str, Form()] = "{}",
+) -> HTMLResponse:  # fmt: skip
+    """The incident form pre-filled from the Assist screen: the words, type, severity, steps.
+
+    A stored conversation (opened from the Inbox) is drafted from its stored messages; a pasted
+    one from what was pasted. Either way the domain's ``draft_incident`` decides the fields.
+    """
     viewer.require("incidents:create")
     try:
         data = json.loads(prefill)
     except ValueError:
         data = {}
-    form = _blank_form()
-    form["employees"] = viewer.display_name
-    messages = [m for m in data.get("messages") or [] if isinstance(m, dict)]
-    analysis = data.get("analysis") or {}
-    gettext = translations(viewer.language).gettext
-    who = {"client": gettext("Client"), "agent": gettext("Agent")}
-    form["description"] = "\n".join(
-        f"{who.get(m.get('role', ''), '?')}: {m.get('text', '')}" for m in messages
-    )
-    client_texts = [m.get("text", "") for m in messages if m.get("role") == "client"]
-    last = client_texts[-1] if client_texts else ""
-    quotes = [
-        {"text": e["text"], "label": e.get("label"), "start": e.get("start"), "end": e.get("end")}
-        for e in analysis.get("evidence") or []
-        if isinstance(e, dict) and e.get("text") and e.get("text") == last[e["start"] : e["end"]]
-        and e.get("label") in dict(_CATEGORY_TO_TYPE)
-    ]  # fmt: skip
-    form["quotes"] = "\n".join(q["text"] for q in quotes)
-    form["quotes_json"] = json.dumps(quotes, ensure_ascii=False)
-    form["severity"] = _ANALYSIS_TO_INCIDENT.get(analysis.get("severity", "low"), "low")
-    categories = (analysis.get("abuse") or {}).get("categories") or {}
-    form["type"] = next(
-        (kind for name, kind in _CATEGORY_TO_TYPE if categories.get(name, 0) >= 0.5), "other"
-    )
-    from calmdesk.web.labels import label
-
-    form["steps_taken"] = "\n".join(
-        label("action", a, gettext) for a in data.get("next_actions") or [] if isinstance(a, str)
-    )
-    if isinstance(data.get("conversation_id"), int):
-        form["conversation_id"] = str(data["conversation_id"])
+    if not isinstance(data, dict):
+        data = {}
+    conversation_id = data.get("conversation_id")
+    try:
+        if isinstance(conversation_id, int):
+            fields, transcript = await run_in_threadpool(
+                _draft_stored, viewer, database, conversation_id
+            )
+        else:
+            fields, transcript = await run_in_threadpool(_draft_pasted, viewer, data)
+    except CalmdeskError as exc:
+        raise PageProblem(404, str(exc)) from None
+    form = _form_of(fields, transcript, viewer)
+    reasons = [str(r) for r in data.get("reasons") or []]
     return render(
         request, "incidents/form.html", viewer=viewer, form=form, from_assist=True,
-        reasons=data.get("reasons") or [], **_choices(),
+        reasons=reasons, **_choices(),
     )  # fmt: skip
+
+
+def _draft_stored(
+    viewer: Viewer, database: Any, conversation_id: int
+) -> tuple[IncidentFields, str]:
+    with database.read() as session:
+        conversation = conversations.get_conversation(
+            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
+        )
+        if (
+            not viewer.may("conversations:all")
+            and conversation.assigned_user_id != viewer.caller.user_id
+        ):
+            raise NotFound(f"conversation {conversation_id} does not exist")
+        fields = drafts.draft_from_conversation(
+            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
+        )
+        stored = conversations.list_messages(
+            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
+        )
+    said = [{"role": m.role, "text": m.text} for m in stored if m.redacted_at is None]
+    return fields, _transcript(said, viewer)
+
+
+def _draft_pasted(viewer: Viewer, data: dict[str, Any]) -> tuple[IncidentFields, str]:
+    import calmdesk
+
+    said = [
+        {"role": m["role"], "text": m["text"]}
+        for m in data.get("messages") or []
+        if isinstance(m, dict) and m.get("role") in ("client", "agent")
+        and isinstance(m.get("text"), str) and m["text"].strip()
+    ]  # fmt: skip
+    if not said:
+        raise InvalidInput("there is no conversation to draft an incident from")
+    client_texts = [m["text"] for m in said if m["role"] == "client"]
+    analyses = iter(a.to_dict() for a in calmdesk.analyze_many(client_texts))
+    context = {"company_at_fault": True} if data.get("company_at_fault") is True else {}
+    assist = calmdesk.assist({"messages": said, "context": context})
+    now = utcnow()
+    messages = [
+        ConversationMessage(
+            id=None,
+            role=m["role"],
+            text=m["text"],
+            kind=None,
+            created_at=now,
+            analysis=next(analyses) if m["role"] == "client" else None,
+        )
+        for m in said
+    ]
+    fields = domain_draft(
+        channel="chat", messages=messages, language=viewer.language,
+        employees=[viewer.display_name], assist=assist,
+    )  # fmt: skip
+    return fields, _transcript(said, viewer)
+
+
+def _transcript(said: list[dict[str, str]], viewer: Viewer) -> str:
+    gettext = translations(viewer.language).gettext
+    who = {"client": gettext("Client"), "agent": gettext("Agent")}
+    return "\n".join(f"{who.get(m['role'], '?')}: {m['text']}" for m in said)
+
+
+def _form_of(fields: IncidentFields, transcript: str, viewer: Viewer) -> dict[str, Any]:
+    """The form's values for a drafted incident (the conversation follows the summary)."""
+    quotes = [quote.to_dict() for quote in fields.quotes]
+    return {
+        **_blank_form(),
+        "occurred_at": fields.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+        "type": fields.type,
+        "severity": fields.severity,
+        "channel": fields.channel or "",
+        "description": f"{fields.description}\n\n{transcript}".strip(),
+        "quotes": "\n".join(q["text"] for q in quotes),
+        "quotes_json": json.dumps(quotes, ensure_ascii=False),
+        "steps_taken": "\n".join(fields.steps_taken),
+        "employees": "\n".join(fields.employees) or viewer.display_name,
+        "client_id": "" if fields.client_id is None else str(fields.client_id),
+        "conversation_id": "" if fields.conversation_id is None else str(fields.conversation_id),
+    }
 
 
 def _moment_field(value: str | None) -> datetime | None:
@@ -170,8 +232,15 @@ def _quotes(text: str, quotes_json: str) -> list[Quote]:
     out = []
     for words in lines(text):
         found = known.get(words, {})
-        out.append(Quote(text=words, label=found.get("label"), start=found.get("start"),
-                         end=found.get("end")))  # fmt: skip
+        out.append(
+            Quote(
+                text=words,
+                message_id=found.get("message_id"),
+                label=found.get("label"),
+                start=found.get("start"),
+                end=found.get("end"),
+            )
+        )
     return out
 
 

@@ -200,11 +200,10 @@
     var reason = document.getElementById("incident-reason");
     reason.textContent = incident.recommended ? L.ui.incident_recommended : L.ui.incident_optional;
     document.getElementById("incident").className = "incident" + (incident.recommended ? " recommended" : "");
+    // The server drafts the incident from the same conversation (stored or pasted).
     document.getElementById("incident-prefill").value = JSON.stringify({
       messages: messages,
-      analysis: analysis,
-      stage: data.stage,
-      next_actions: data.next_actions,
+      company_at_fault: faultBox.checked,
       reasons: incident.reasons,
       conversation_id: L.conversation_id
     });
