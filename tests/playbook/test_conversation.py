@@ -31,6 +31,10 @@ def agent(text: str, kind: str | None = None) -> Message:
         "Jos jatkatte kiroilua, suljen puhelun.",
         "One more insult and I will end this call.",
         "I won't continue this conversation if you keep shouting at me.",
+        "Please stop swearing or I'll disconnect.",
+        "Proszę przestać mnie obrażać, bo zakończę rozmowę.",
+        "Jesli nie zmieni Pan tonu, bede zmuszona zakonczyc rozmowe.",
+        "Jos kiroilu jatkuu, joudun katkaisemaan puhelun.",
     ],
 )
 def test_boundary_warnings_are_recognised_in_three_languages(

@@ -139,7 +139,7 @@ def is_boundary_warning(message: Message, contents: Sequence[LanguageContent]) -
     """An employee's message telling the client the conversation ends unless the tone changes."""
     if message.role != "agent":
         return False
-    if message.kind == "boundary_warning":
+    if message.kind in ("boundary_warning", "warning"):
         return True
     for content in contents:
         signals = content.signals
