@@ -52,6 +52,8 @@ def test_boundary_warnings_are_recognised_in_three_languages(
         "If you like, I can end the subscription today.",
         "Thank you for the conversation, have a nice day.",
         "Thank you, I will end the chat now, have a nice day.",
+        "If you like, I can disconnect your old line today.",
+        "Kończę rozmowę, bo Pan mnie obraża.",
     ],
 )
 def test_ordinary_agent_messages_are_not_warnings(
