@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -79,10 +81,70 @@ def populate(database: Database) -> tuple[dict[str, int], dict[str, Person]]:
     return orgs, people
 
 
-@pytest.fixture
-def world(tmp_path: Path) -> Iterator[World]:
-    database = Database(f"sqlite:///{tmp_path / 'calmdesk.db'}")
+@pytest.fixture(scope="session")
+def api_postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL database for the API tests (skipped when no server is reachable).
+
+    From ``CALMDESK_TEST_POSTGRES_URL`` (default postgresql://postgres@127.0.0.1:5432/test),
+    like the store's tests; dropped after the session.
+    """
+    import psycopg
+
+    base = os.environ.get("CALMDESK_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+    try:
+        connection = psycopg.connect(base, autocommit=True, connect_timeout=3)
+    except psycopg.OperationalError as exc:
+        pytest.skip(f"PostgreSQL not reachable ({exc}); set CALMDESK_TEST_POSTGRES_URL")
+    name = f"calmdesk_api_test_{uuid.uuid4().hex[:10]}"
+    with connection:
+        connection.execute(f'CREATE DATABASE "{name}"')
+    url = base.rsplit("/", 1)[0] + f"/{name}"
+    database = Database(url)
     database.upgrade()
+    database.dispose()
+    yield url
+    with psycopg.connect(base, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _fresh_database(kind: str, tmp_path: Path, request: pytest.FixtureRequest) -> Database:
+    if kind == "sqlite":
+        database = Database(f"sqlite:///{tmp_path / 'calmdesk.db'}")
+        database.upgrade()
+        return database
+    database = Database(request.getfixturevalue("api_postgres_url"))
+    # Each test starts from empty tables.
+    database_reset(database)
+    return database
+
+
+def database_reset(database: Database) -> None:
+    from sqlalchemy import text
+
+    from calmdesk.store.models import Base
+
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with database.write() as session:
+        session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def world(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[World]:
+    """Two organisations with people and tokens, on SQLite and then on PostgreSQL.
+
+    Modules about the HTTP edge only (limits, errors, sessions) override ``world`` with
+    ``sqlite_world``: the database makes no difference there.
+    """
+    database = _fresh_database(request.param, tmp_path, request)
+    orgs, people = populate(database)
+    yield World(database, make_settings(tmp_path), people, orgs)
+    database.dispose()
+
+
+@pytest.fixture
+def sqlite_world(tmp_path: Path, request: pytest.FixtureRequest) -> Iterator[World]:
+    """The same world on SQLite only."""
+    database = _fresh_database("sqlite", tmp_path, request)
     orgs, people = populate(database)
     yield World(database, make_settings(tmp_path), people, orgs)
     database.dispose()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import PASSWORD, World
 
@@ -16,6 +17,12 @@ def _login(client: TestClient, username: str = "admin", password: str = PASSWORD
     )
     assert response.status_code == 200, response.text
     return str(response.json()["csrf_token"])
+
+
+@pytest.fixture
+def world(sqlite_world: World) -> World:
+    """This module tests the HTTP edge: SQLite is enough."""
+    return sqlite_world
 
 
 def test_login_sets_a_safe_cookie_and_csrf_protects_writes(client: TestClient) -> None:

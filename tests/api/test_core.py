@@ -5,10 +5,17 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+import pytest
 from fastapi.testclient import TestClient
 from tests.api.conftest import World, make_settings
 
 from calmdesk.api.app import create_app
+
+
+@pytest.fixture
+def world(sqlite_world: World) -> World:
+    """This module tests the HTTP edge: SQLite is enough."""
+    return sqlite_world
 
 
 def test_analyze_one_text_returns_the_analysis_contract(
