@@ -32,6 +32,7 @@ ONE = [{"role": "client", "text": "Dzień dobry"}]
             "context.company_at_fault: must be true or false",
         ),
         ({"messages": ONE, "context": {"language": "de"}}, "context.language: must be 'pl'"),
+        ({"messages": ONE, "context": "pl"}, "context: must be an object"),
         ([ONE], "conversation: must be a JSON object"),
     ],
 )
@@ -61,6 +62,7 @@ def test_a_valid_request_keeps_its_fields(contract: dict[str, Any]) -> None:
 
 
 def test_context_is_optional() -> None:
+    assert parse_request({"messages": ONE, "context": None}).context.formal is None
     request = parse_request({"messages": ONE})
     assert request.context.company_at_fault is None
     assert request.context.formal is None

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr, ValidationError
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+    field_validator,
+)
 
 from calmdesk.errors import InvalidInput
 
@@ -37,6 +45,12 @@ class AssistRequest(BaseModel):
     messages: list[Message] = Field(min_length=1)
     draft: StrictStr | None = None
     context: AssistContext = Field(default_factory=AssistContext)
+
+    @field_validator("context", mode="before")
+    @classmethod
+    def _null_context_is_empty(cls, value: Any) -> Any:
+        # JSON writers often send "context": null for "no context".
+        return {} if value is None else value
 
 
 def parse_request(conversation: Any) -> AssistRequest:
