@@ -87,6 +87,7 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/api/v1/decisions", None, "supervisor"),
     ("PUT", "/api/v1/policy", {"source": POLICY}, "admin"),
     ("GET", "/api/v1/users", None, "admin"),
+    ("POST", "/api/v1/clients/{client}/erase", {"reason": "the client asked"}, "admin"),
     (
         "POST",
         "/api/v1/users",

@@ -9,22 +9,22 @@ from fastapi import APIRouter, Query
 
 from calmdesk.api.deps import Caller, DatabaseDep, needs
 from calmdesk.api.pagination import Page
-from calmdesk.api.routes.policy import decision_public, recommendation_public
 from calmdesk.api.schemas.records import (
     ClientCreate,
+    ClientErase,
     ClientPublic,
     ConductCreate,
     ConductPublic,
+    ErasedPublic,
     StandingPublic,
 )
-from calmdesk.domain.clock import utc_iso
-from calmdesk.store import clients, conduct, conversations, policy
-from calmdesk.store import incidents as incident_store
+from calmdesk.store import clients, conduct, policy, privacy
 from calmdesk.store.models import Client, ConductEvent
 
 router = APIRouter(prefix="/clients", tags=["clients"])
 Reader = Annotated[Caller, needs("clients:read")]
 Writer = Annotated[Caller, needs("clients:write")]
+Eraser = Annotated[Caller, needs("clients:erase")]
 
 
 def _public(c: Client) -> ClientPublic:
@@ -114,43 +114,21 @@ def add_conduct(
 
 @router.get("/{client_id}/export", summary="Everything kept about a client")
 def export_client(client_id: int, caller: Writer, database: DatabaseDep) -> dict[str, Any]:
-    """The client, conduct events, recommendations, decisions, conversations with messages,
-    and the incidents that name them: for a data-access request or a dispute."""
-    org = caller.org_id
+    """The client, conversations with messages, conduct events, incidents (other people's names
+    hidden), recommendations and decisions: for a data-access request or a dispute."""
     with database.read() as session:
-        client = clients.get_client(session, org_id=org, client_id=client_id)
-        threads = []
-        for c in conversations.list_conversations(
-            session, org_id=org, client_id=client_id, limit=10_000
-        ):
-            messages = conversations.list_messages(session, org_id=org, conversation_id=c.id)
-            threads.append({
-                "id": c.id, "channel": c.channel, "created_at": utc_iso(c.created_at),
-                "messages": [
-                    {"role": m.role, "text": m.text, "at": utc_iso(m.created_at)} for m in messages
-                ],
-            })  # fmt: skip
-        return {
-            "client": _public(client).model_dump(mode="json"),
-            "conduct": [
-                _conduct(e).model_dump(mode="json")
-                for e in conduct.list_conduct(session, org_id=org, client_id=client_id)
-            ],
-            "recommendations": [
-                recommendation_public(r).model_dump(mode="json")
-                for r in policy.list_recommendations(
-                    session, org_id=org, status=None, client_id=client_id
-                )
-            ],
-            "decisions": [
-                decision_public(d).model_dump(mode="json")
-                for d in policy.list_decisions(session, org_id=org, client_id=client_id)
-            ],
-            "conversations": threads,
-            "incidents": [
-                incident_store.incident_state(i)
-                for i in incident_store.list_incidents(
-                    session, org_id=org, client_id=client_id, limit=10_000
-                )
-            ],
-        }
+        return privacy.export_client(session, org_id=caller.org_id, client_id=client_id)
+
+
+@router.post("/{client_id}/erase", response_model=ErasedPublic, summary="Erase a client")
+def erase_client(
+    client_id: int, body: ClientErase, caller: Eraser, database: DatabaseDep
+) -> ErasedPublic:
+    """Personal data goes: messages lose their text, conduct history and recommendations are
+    deleted, decisions lifted. Incidents stay under a pseudonym (the hash chain still verifies)."""
+    with database.write() as session:
+        pseudonym = privacy.erase_client(
+            session, org_id=caller.org_id, client_id=client_id, reason=body.reason,
+            actor=caller.actor, erase_incident_details=body.erase_incident_details,
+        )  # fmt: skip
+    return ErasedPublic(client_id=client_id, pseudonym=pseudonym)

@@ -97,6 +97,20 @@ class ClientCreate(BaseModel):
     notes: str | None = None
 
 
+class ClientErase(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(min_length=1, description="Why (e.g. the client's erasure request).")
+    erase_incident_details: bool = Field(
+        default=False, description="Also erase the personal details of their incidents."
+    )
+
+
+class ErasedPublic(BaseModel):
+    client_id: int
+    pseudonym: str = Field(description="What the client is called in the records from now on.")
+
+
 class ConductCreate(BaseModel):
     model_config = ConfigDict(
         extra="forbid",
