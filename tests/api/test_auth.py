@@ -146,3 +146,18 @@ def test_an_agent_cannot_make_tokens_for_others(client: TestClient, world: World
         "/api/v1/tokens", json={"user_id": other}, headers={"X-CSRF-Token": csrf}
     )
     assert response.status_code == 403
+
+
+def test_changing_your_password_needs_the_current_one(client: TestClient) -> None:
+    csrf = _login(client, "agent")
+    headers = {"X-CSRF-Token": csrf}
+    wrong = {"current_password": "not it at all", "new_password": "a brand new passphrase"}
+    assert client.post("/api/v1/session/password", json=wrong, headers=headers).status_code == 403
+    right = {"current_password": PASSWORD, "new_password": "a brand new passphrase"}
+    assert client.post("/api/v1/session/password", json=right, headers=headers).status_code == 204
+    # This session continues with its fresh cookie; the old password no longer signs in.
+    assert client.get("/api/v1/session").status_code == 200
+    client.cookies.clear()
+    old = {"organisation": "acme", "username": "agent", "password": PASSWORD}
+    assert client.post("/api/v1/session", json=old).status_code == 401
+    _login(client, "agent", "a brand new passphrase")

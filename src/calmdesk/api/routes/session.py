@@ -7,9 +7,14 @@ from starlette.concurrency import run_in_threadpool
 
 from calmdesk.api.deps import CurrentCaller, DatabaseDep, SettingsDep
 from calmdesk.api.problems import ApiProblem
-from calmdesk.api.schemas.people import LoginRequest, SessionPublic, UserPublic
+from calmdesk.api.schemas.people import LoginRequest, PasswordChange, SessionPublic, UserPublic
 from calmdesk.api.sessions import COOKIE, MAX_AGE_SECONDS
-from calmdesk.domain.auth import permissions, verify_password
+from calmdesk.domain.auth import (
+    check_password_strength,
+    hash_password,
+    permissions,
+    verify_password,
+)
 from calmdesk.errors import NotFound
 from calmdesk.store import organisations
 from calmdesk.store.database import Database
@@ -62,6 +67,7 @@ async def login(
     return SessionPublic(
         user=user_public(user), organisation_id=user.org_id, csrf_token=csrf,
         permissions=sorted(permissions(user.role)),
+        must_change_password=user.must_change_password,
     )  # fmt: skip
 
 
@@ -71,13 +77,14 @@ def whoami(request: Request, caller: CurrentCaller, database: DatabaseDep) -> Se
     with database.read() as session:
         user = organisations.get_user(session, org_id=caller.org_id, user_id=caller.user_id)
         public = user_public(user)
+        must_change = user.must_change_password
     csrf = None
     if caller.via == "session":
         data = request.app.state.sessions.read(request.cookies.get(COOKIE, ""))
         csrf = request.app.state.sessions.csrf_token(data.nonce) if data else None
     return SessionPublic(
         user=public, organisation_id=caller.org_id, csrf_token=csrf,
-        permissions=sorted(caller.granted),
+        permissions=sorted(caller.granted), must_change_password=must_change,
     )  # fmt: skip
 
 
@@ -86,4 +93,32 @@ def logout(response: Response, caller: CurrentCaller, settings: SettingsDep) -> 
     """Clears the session cookie."""
     response = Response(status_code=204)
     response.delete_cookie(COOKIE, path="/", secure=settings.cookie_secure, httponly=True)
+    return response
+
+
+@router.post("/session/password", status_code=204, summary="Change your password")
+def change_password(
+    body: PasswordChange, request: Request, caller: CurrentCaller, database: DatabaseDep,
+    settings: SettingsDep,
+) -> Response:  # fmt: skip
+    """Needs the current password; other sessions end, this one gets a fresh cookie."""
+    check_password_strength(body.new_password)
+    with database.write() as session:
+        user = organisations.get_user(session, org_id=caller.org_id, user_id=caller.user_id)
+        if not user.password_hash or not verify_password(user.password_hash, body.current_password):
+            raise ApiProblem(403, "the current password is wrong")
+        new_hash = hash_password(body.new_password)
+        organisations.update_user(
+            session, org_id=caller.org_id, user_id=caller.user_id, actor=caller.actor,
+            password_hash=new_hash, must_change_password=False,
+        )  # fmt: skip
+    response = Response(status_code=204)
+    if caller.via == "session":
+        value, _ = request.app.state.sessions.issue(
+            user_id=caller.user_id, org_id=caller.org_id, password_hash=new_hash
+        )
+        response.set_cookie(
+            COOKIE, value, max_age=MAX_AGE_SECONDS, httponly=True, samesite="lax",
+            secure=settings.cookie_secure, path="/",
+        )  # fmt: skip
     return response

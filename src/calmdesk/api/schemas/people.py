@@ -41,9 +41,19 @@ class UserAdmin(UserPublic):
     last_login_at: datetime | None
 
 
+class PasswordChange(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current_password: str
+    new_password: str = Field(min_length=12, max_length=1000)
+
+
 class SessionPublic(BaseModel):
     user: UserPublic
     organisation_id: int
+    must_change_password: bool = Field(
+        default=False, description="A one-time password was used: set a new one first."
+    )
     csrf_token: str | None = Field(description="Send as X-CSRF-Token on state-changing requests.")
     permissions: list[str]
 
