@@ -5,9 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from tests.playbook.conftest import build_analysis
 
 import calmdesk
 from calmdesk.errors import InvalidInput
+from calmdesk.playbook import respond
+from calmdesk.playbook.schemas import parse_request
 
 
 def ask(*texts: str, **extra: Any) -> dict[str, Any]:
@@ -87,3 +90,20 @@ def test_long_conversations_keep_the_order_of_events() -> None:
     assert result["escalation"]["boundary_warnings"] == 0
     assert result["facts"].get("order") == "5512"
     assert result["stage"] in ("calm", "resolve")
+
+
+def test_a_plain_boundary_warning_draft_is_not_asked_for_sympathy() -> None:
+    insult = build_analysis("en", abuse={"insult": 0.9}, emotions={"anger": 0.8}, at_staff=True)
+
+    def review_of(draft: str) -> dict[str, Any]:
+        request = parse_request(
+            {"messages": [{"role": "client", "text": "You useless idiot."}], "draft": draft}
+        )
+        result = respond(request, [insult], build_analysis("en"))
+        assert result["stage"] == "boundary_warning"
+        return result["draft_review"]  # type: ignore[no-any-return]
+
+    warning = "Please stop insulting me. If it continues, I will end this conversation."
+    assert review_of(warning) == {"ok": True, "issues": []}
+    cold = review_of("Your refund is being processed, you will get it on Friday.")
+    assert {i["code"] for i in cold["issues"]} == {"no_empathy"}

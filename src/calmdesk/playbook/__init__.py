@@ -15,12 +15,12 @@ from typing import Any
 from calmdesk.engine.analysis import Analysis
 from calmdesk.engine.vocabulary import LANGUAGES
 from calmdesk.playbook.content import LanguageContent, all_content, load_content
-from calmdesk.playbook.conversation import Reading, read_conversation
+from calmdesk.playbook.conversation import Reading, is_boundary_warning, read_conversation
 from calmdesk.playbook.facts import extract_facts
 from calmdesk.playbook.incident import recommend_incident
 from calmdesk.playbook.replies import MIN_REPLIES, Reply, render_details, suggest_replies
 from calmdesk.playbook.review import review_draft
-from calmdesk.playbook.schemas import AssistRequest, parse_request
+from calmdesk.playbook.schemas import AssistRequest, Message, parse_request
 from calmdesk.playbook.stage import Plan, plan_next_steps
 from calmdesk.settings import Settings, get_settings
 
@@ -153,12 +153,20 @@ def _review(
     draft_language: str,
     settings: Settings,
 ) -> dict[str, object]:
+    options = _review_options(reading, plan)
+    if plan.stage == "boundary_warning" and is_boundary_warning(
+        Message(role="agent", text=draft), contents
+    ):
+        # A calm boundary warning is what this stage asks for, and the warning is itself the
+        # next step; sympathy and a way back to the case are welcome, not owed.
+        options["client_upset"] = False
+        options["next_step_expected"] = False
     return review_draft(
         draft,
         draft_analysis,
         load_content(draft_language, settings.playbook_dir),
         contents,
-        **_review_options(reading, plan),
+        **options,
     )
 
 
