@@ -87,6 +87,8 @@ ROUTES: list[tuple[str, str, Any, str]] = [
     ("GET", "/api/v1/decisions", None, "supervisor"),
     ("PUT", "/api/v1/policy", {"source": POLICY}, "admin"),
     ("GET", "/api/v1/users", None, "admin"),
+    ("GET", "/api/v1/integrations", None, "admin"),
+    ("PUT", "/api/v1/integrations/generic/default", {"config": {}, "secret": "s" * 20}, "admin"),
     ("POST", "/api/v1/clients/{client}/erase", {"reason": "the client asked"}, "admin"),
     (
         "POST",

@@ -331,3 +331,23 @@ def test_notes_go_back_to_chatwoot_and_zammad(world: World, helpdesk: FakeHttpRe
     assert article.headers["authorization"] == "Token token=zm-token"
     assert article.body["internal"] is True and article.body["ticket_id"] == 81
     assert deliver_due(world.database) == (0, 0)  # sent once, not again
+
+
+def test_integrations_are_configured_through_the_api_with_secrets_hidden(
+    client: TestClient, world: World
+) -> None:
+    admin = world.people["acme.admin"].auth
+    body = {"config": {"base_url": "http://127.0.0.1:9", "api_token": "cw-secret-token"},
+            "secret": SECRET}  # fmt: skip
+    saved = client.put("/api/v1/integrations/chatwoot/default", json=body, headers=admin)
+    assert saved.status_code == 200
+    assert saved.json()["config"]["api_token"] == "***" and saved.json()["has_secret"] is True
+    assert "cw-secret-token" not in client.get("/api/v1/integrations", headers=admin).text
+    # A later change without a secret keeps it: signed deliveries still verify.
+    body_without_secret = {"config": body["config"]}
+    client.put("/api/v1/integrations/chatwoot/default", json=body_without_secret, headers=admin)
+    event = json.dumps(chatwoot_event(3001, "hello")).encode()
+    response = client.post(
+        "/api/v1/webhooks/chatwoot/acme", content=event, headers=signed_chatwoot(event, "i-1")
+    )
+    assert response.status_code == 200 and response.json()["status"] == "stored"

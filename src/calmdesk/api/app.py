@@ -90,6 +90,7 @@ def _include_routers(app: FastAPI) -> None:
         conversations,
         health,
         incidents,
+        integrations,
         policy,
         session,
         users,
@@ -97,7 +98,10 @@ def _include_routers(app: FastAPI) -> None:
     )
 
     # Included one by one (not nested): each level of routers costs time on every request.
-    modules = (analyze, assist, session, users, conversations, incidents, clients, policy, webhooks)
+    modules = (
+        analyze, assist, session, users, conversations, incidents, clients, policy,
+        integrations, webhooks,
+    )  # fmt: skip
     for module in modules:
         app.include_router(module.router, prefix=API_PREFIX)
     app.include_router(health.router)
