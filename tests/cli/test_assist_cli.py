@@ -62,6 +62,7 @@ def test_table_for_people(conversation_file: Path) -> None:
     assert "Suggested replies" in done.stdout
     assert "Draft review" in done.stdout
     assert "dismissive" in done.stdout
+    assert "“Proszę się uspokoić”" in done.stdout  # the offending words, quoted
 
 
 @pytest.mark.parametrize(

@@ -40,7 +40,8 @@ def assist_command(
     conversation = _read_conversation(file)
     result = assist(conversation)
     if fmt is OutputFormat.table:
-        _print_table(result)
+        draft = conversation.get("draft") if isinstance(conversation, dict) else None
+        _print_table(result, draft if isinstance(draft, str) else "")
     else:
         sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
 
@@ -71,7 +72,7 @@ def _read_conversation(file: Path | None) -> Any:
         ) from None
 
 
-def _print_table(result: dict[str, Any]) -> None:
+def _print_table(result: dict[str, Any], draft: str) -> None:
     from rich.console import Console
     from rich.table import Table
 
@@ -102,10 +103,12 @@ def _print_table(result: dict[str, Any]) -> None:
         else:
             issues = Table(title="Draft review", show_lines=True)
             issues.add_column("issue")
-            issues.add_column("where")
+            issues.add_column("words", overflow="fold")
             issues.add_column("advice", overflow="fold")
             for issue in review["issues"]:
-                issues.add_row(issue["code"], f"{issue['start']}-{issue['end']}", issue["advice"])
+                whole = issue["start"] == 0 and issue["end"] == len(draft)
+                words = "(whole draft)" if whole else f"“{draft[issue['start'] : issue['end']]}”"
+                issues.add_row(issue["code"], words, issue["advice"])
             console.print(issues)
     incident = result["incident"]
     if incident["recommended"]:
