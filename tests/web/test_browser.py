@@ -181,11 +181,16 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
     expect(p.locator("#standing")).not_to_contain_text("No restriction")
     _shot(p, "06-recommendation-approved")
 
+    # The dashboard's charts are drawn on the server.
+    p.goto("/dashboard")  # type: ignore[attr-defined]
+    expect(p.locator("figure.chart svg")).to_have_count(5)
+    _shot(p, "07-dashboard")
+
     # Switch to Polish: the whole interface follows.
     p.get_by_label("Interface language").select_option("pl")  # type: ignore[attr-defined]
     expect(p.locator("html")).to_have_attribute("lang", "pl")
     expect(p.get_by_role("navigation", name="Główna")).to_contain_text("Skrzynka")  # type: ignore[attr-defined]
-    _shot(p, "07-polish")
+    _shot(p, "08-polish")
 
     # A tablet at the reception desk: the assist screen still fits.
     p.set_viewport_size({"width": 768, "height": 1024})  # type: ignore[attr-defined]
@@ -194,4 +199,54 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
     expect(p.locator("#stage")).to_have_attribute("data-stage", "boundary_warning")
     width = p.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     assert width <= 768
-    _shot(p, "08-tablet-polish")
+    _shot(p, "09-tablet-polish")
+
+
+def test_safety_banner_end_script_and_inbox(page: object, shop: Shop) -> None:
+    from playwright.sync_api import expect
+
+    p = page
+    p.goto("/login")  # type: ignore[attr-defined]
+    p.locator("#organisation").fill(ORG)  # type: ignore[attr-defined]
+    p.locator("#username").fill("anna")  # type: ignore[attr-defined]
+    p.locator("#password").fill(PASSWORD)  # type: ignore[attr-defined]
+    p.locator("#password").press("Enter")  # type: ignore[attr-defined]
+    expect(p.locator("html")).to_have_attribute("lang", "pl")  # anna reads Polish
+
+    # A threat of violence: the safety banner, and staff safety comes first.
+    _paste(p, "#conversation", "Jak to się nie zmieni, to Panią zabiję.")
+    expect(p.locator("#safety")).to_be_visible()
+    expect(p.locator("#stage")).to_have_attribute("data-stage", "safety")
+    expect(p.locator("#actions li").first).to_contain_text("Zadbaj o swoje bezpieczeństwo")
+    _shot(p, "10-safety-banner")
+
+    # Abuse again after a boundary warning: the end-of-conversation script is shown.
+    _paste(
+        p,
+        "#conversation",
+        "Klient: Jesteś idiotką!\n"
+        "Pracownik: Proszę nie używać obraźliwych słów. Jeśli to się powtórzy, zakończę rozmowę.\n"
+        "Klient: Zamknij się, idiotko!",
+    )
+    expect(p.locator("#safety")).to_be_hidden()
+    expect(p.locator("#end-script")).to_be_visible()
+    assert p.locator("#end-script-text").inner_text().strip()  # type: ignore[attr-defined]
+    _shot(p, "11-end-conversation")
+
+    # The inbox opens a conversation in the assist view; agents see no dashboard.
+    p.goto("/inbox")  # type: ignore[attr-defined]
+    p.get_by_role("link", name="Reklamacja").click()  # type: ignore[attr-defined]
+    expect(p.locator("#conversation")).to_have_value(
+        "Klient: Od tygodnia czekam na zwrot pieniędzy."
+    )
+    expect(p.locator("#result")).not_to_have_attribute("data-seq", "0")
+    expect(p.locator("#reading")).to_be_visible()
+    _shot(p, "12-inbox-conversation")
+    assert p.get_by_role("link", name="Pulpit").count() == 0  # type: ignore[attr-defined]
+
+    # Keyboard only: the skip link is the first stop and leads to the content.
+    p.goto("/incidents")  # type: ignore[attr-defined]
+    p.keyboard.press("Tab")  # type: ignore[attr-defined]
+    expect(p.locator("a.skip")).to_be_focused()
+    p.keyboard.press("Enter")  # type: ignore[attr-defined]
+    expect(p.locator("#main")).to_be_focused()

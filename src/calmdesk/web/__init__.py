@@ -23,12 +23,20 @@ def install(app: FastAPI, settings: Settings) -> None:
     app.state.web_installed = True
     from calmdesk.web.forms import redirect
     from calmdesk.web.i18n import translations
-    from calmdesk.web.pages import account, assist, clients, dashboard, incidents, setup
+    from calmdesk.web.pages import (
+        account,
+        assist,
+        clients,
+        dashboard,
+        incidents,
+        setup,
+        templates_admin,
+    )
     from calmdesk.web.templating import render
     from calmdesk.web.viewer import LoginRequired, PageProblem, current_viewer, visitor_language
 
     app.mount("/static", StaticFiles(packages=[("calmdesk.web", "static")]), name="static")
-    for module in (account, assist, incidents, clients, dashboard, setup):
+    for module in (account, assist, incidents, clients, dashboard, setup, templates_admin):
         app.include_router(module.router, include_in_schema=False)
 
     async def login_required(request: Request, exc: Exception) -> Response:

@@ -27,7 +27,7 @@ def _svg(figure: Figure) -> str:
 
 
 def _figure(height: float = 3.2) -> tuple[Figure, Axes]:
-    figure = Figure(figsize=(7.0, height), dpi=96)
+    figure = Figure(figsize=(6.0, height), dpi=96)
     axes = figure.add_subplot()
     axes.spines[["top", "right"]].set_visible(False)
     axes.grid(axis="y", color="#dddddd", linewidth=0.6)
@@ -57,14 +57,19 @@ def stacked_bars(
     return _svg(figure)
 
 
-def horizontal_bars(labels: Sequence[str], values: Sequence[float], *, empty: str) -> str:
-    """One bar per label, longest at the top (e.g. abuse absorbed per employee)."""
+def horizontal_bars(
+    labels: Sequence[str], values: Sequence[float], *, empty: str, ranked: bool = True
+) -> str:
+    """One bar per label: longest at the top when ``ranked``, else in the given order."""
     figure, axes = _figure(height=max(1.6, 0.45 * len(labels) + 0.8))
     if not labels:
         axes.text(0.5, 0.5, empty, ha="center", va="center", transform=axes.transAxes)
         axes.set_axis_off()
         return _svg(figure)
-    order = sorted(range(len(labels)), key=lambda i: values[i])
+    # barh draws the first bar at the bottom, so the top-to-bottom order is reversed here.
+    order = sorted(range(len(labels)), key=lambda i: values[i]) if ranked else None
+    if order is None:
+        order = list(reversed(range(len(labels))))
     axes.barh([labels[i] for i in order], [values[i] for i in order], color=PALETTE[0])
     axes.grid(axis="x", color="#dddddd", linewidth=0.6)
     axes.grid(axis="y", visible=False)

@@ -175,6 +175,9 @@ LABELS: dict[str, dict[str, str]] = {
     },
     "purpose": {
         "acknowledge_paraphrase": N_("Acknowledge and paraphrase"),
+        "paraphrase": N_("Paraphrase"),
+        "accept_apology": N_("Accept the apology"),
+        "answer": N_("Answer"),
         "clarifying_question": N_("Question"),
         "options": N_("Options"),
         "clear_information": N_("Clear information"),

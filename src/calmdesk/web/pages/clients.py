@@ -3,6 +3,7 @@ approval and decisions; supervisors approve or reject with a note."""
 
 from __future__ import annotations
 
+import json
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
@@ -10,7 +11,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from calmdesk.domain.clock import parse_moment
 from calmdesk.errors import CalmdeskError, NotFound
-from calmdesk.store import clients, conduct, policy
+from calmdesk.store import audit, clients, conduct, policy, privacy
 from calmdesk.store import incidents as incident_store
 from calmdesk.web.forms import DatabaseDep, ViewerDep, optional, redirect
 from calmdesk.web.i18n import translations
@@ -67,6 +68,7 @@ def _profile(
         request, "clients/detail.html", viewer=viewer, client=client, timeline=timeline,
         standing=standing, recommendations=recommendations, decisions=decisions,
         may_decide=viewer.may("recommendations:decide"), may_export=viewer.may("clients:write"),
+        may_erase=viewer.may("clients:erase"),
         status_code=status_code, **extra,
     )  # fmt: skip
 
@@ -81,6 +83,7 @@ def client_detail(
     message = {
         "approved": gettext("The recommendation was approved; the decision is in force."),
         "rejected": gettext("The recommendation was rejected."),
+        "erased": gettext("The client's personal data was erased."),
     }.get(notice)
     return _profile(request, viewer, database, client_id, notice=message)
 
@@ -126,3 +129,53 @@ def review(
         return _profile(request, viewer, database, client_id, status_code=422, error=str(exc))
     outcome = "rejected" if action == "reject" else "approved"
     return redirect(f"/clients/{client_id}", notice=outcome)
+
+
+@router.get("/clients/{client_id}/export.json")
+def export(client_id: int, viewer: ViewerDep, database: DatabaseDep) -> Response:
+    """Everything calmdesk keeps about the client, as a JSON file (a data access request)."""
+    viewer.require("clients:write")
+    try:
+        with database.write() as session:
+            data = privacy.export_client(session, org_id=viewer.caller.org_id, client_id=client_id)
+            audit.record(
+                session, org_id=viewer.caller.org_id, actor=viewer.caller.actor,
+                action="client.export", entity="client", entity_id=client_id,
+            )  # fmt: skip
+    except NotFound as exc:
+        raise PageProblem(404, str(exc)) from None
+    return Response(
+        json.dumps(data, ensure_ascii=False, indent=2),
+        media_type="application/json",
+        headers={"Content-Disposition": f'attachment; filename="client-{client_id}.json"'},
+    )
+
+
+@router.post("/clients/{client_id}/erase", response_class=HTMLResponse, response_model=None)
+def erase(
+    client_id: int,
+    request: Request,
+    viewer: ViewerDep,
+    database: DatabaseDep,
+    reason: Annotated[str, Form()] = "",
+    confirm: Annotated[str, Form()] = "",
+    incident_details: Annotated[str, Form()] = "",
+) -> Response:
+    """Erase the client's personal data after an explicit confirmation and with a reason."""
+    viewer.require("clients:erase")
+    gettext = translations(viewer.language).gettext
+    if confirm != "yes" or not reason.strip():
+        message = gettext("Tick the confirmation and give the reason (e.g. the request's number).")
+        return _profile(request, viewer, database, client_id, status_code=422, error=message)
+    try:
+        with database.write() as session:
+            privacy.erase_client(
+                session, org_id=viewer.caller.org_id, client_id=client_id,
+                reason=reason.strip(), actor=viewer.caller.actor,
+                erase_incident_details=incident_details == "yes",
+            )  # fmt: skip
+    except NotFound as exc:
+        raise PageProblem(404, str(exc)) from None
+    except CalmdeskError as exc:
+        return _profile(request, viewer, database, client_id, status_code=422, error=str(exc))
+    return redirect(f"/clients/{client_id}", notice="erased")

@@ -78,20 +78,29 @@ def dashboard(
     weeks = sorted({_week(i.occurred_at) for i in incidents})
     per_type: dict[str, list[float]] = {}
     for kind in INCIDENT_TYPES:
-        counts = Counter(_week(i.occurred_at) for i in incidents if i.type == kind)
-        if counts:
-            per_type[label("incident_type", kind, gettext)] = [counts[w] for w in weeks]
-    figures.append(_figure(gettext("Incidents per week by type"),
-                           charts.stacked_bars(weeks, per_type, empty=empty),
-                           weeks, per_type))  # fmt: skip
+        by_week = Counter(_week(i.occurred_at) for i in incidents if i.type == kind)
+        if by_week:
+            per_type[label("incident_type", kind, gettext)] = [by_week[w] for w in weeks]
+    figures.append(
+        _figure(
+            gettext("Incidents per week by type"),
+            charts.stacked_bars(weeks, per_type, empty=empty),
+            weeks,
+            per_type,
+        )
+    )
 
     severity = Counter(i.severity for i in incidents)
     names = [label("severity", s, gettext) for s in INCIDENT_SEVERITIES]
     values = [float(severity[s]) for s in INCIDENT_SEVERITIES]
-    figures.append(_figure(gettext("Severity mix"),
-                           charts.horizontal_bars(names, values, empty=empty) if incidents
-                           else charts.horizontal_bars([], [], empty=empty),
-                           names, {gettext("Incidents"): values}))  # fmt: skip
+    figures.append(
+        _figure(
+            gettext("Severity mix"),
+            charts.horizontal_bars(names if incidents else [], values, empty=empty, ranked=False),
+            names,
+            {gettext("Incidents"): values},
+        )
+    )
 
     exposure: Counter[str] = Counter()
     for incident in incidents:
@@ -112,11 +121,16 @@ def dashboard(
     months = sorted({e.occurred_at.strftime("%Y-%m") for e in events})
     per_kind: dict[str, list[float]] = {}
     for kind in ("no_show", "late_cancellation"):
-        counts = Counter(e.occurred_at.strftime("%Y-%m") for e in events if e.kind == kind)
-        per_kind[label("conduct", kind, gettext)] = [counts[m] for m in months]
-    figures.append(_figure(gettext("No-shows and late cancellations per month"),
-                           charts.stacked_bars(months, per_kind, empty=empty),
-                           months, per_kind))  # fmt: skip
+        by_month = Counter(e.occurred_at.strftime("%Y-%m") for e in events if e.kind == kind)
+        per_kind[label("conduct", kind, gettext)] = [by_month[m] for m in months]
+    figures.append(
+        _figure(
+            gettext("No-shows and late cancellations per month"),
+            charts.stacked_bars(months, per_kind, empty=empty),
+            months,
+            per_kind,
+        )
+    )
 
     outcomes: dict[str, float] = defaultdict(float)
     for rec in recommendations:
@@ -124,9 +138,14 @@ def dashboard(
     for decision in decisions:
         outcomes[gettext("Decisions") + ": " + label("level", decision.level, gettext)] += 1
     keys = list(outcomes)
-    figures.append(_figure(gettext("Recommendations and decisions"),
-                           charts.horizontal_bars(keys, [outcomes[k] for k in keys], empty=empty),
-                           keys, {gettext("Count"): [outcomes[k] for k in keys]}))  # fmt: skip
+    figures.append(
+        _figure(
+            gettext("Recommendations and decisions"),
+            charts.horizontal_bars(keys, [outcomes[k] for k in keys], empty=empty),
+            keys,
+            {gettext("Count"): [outcomes[k] for k in keys]},
+        )
+    )
 
     return render(
         request, "dashboard.html", viewer=viewer, figures=figures, start=first.isoformat(),
