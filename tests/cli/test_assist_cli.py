@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import subprocess
 import sys
@@ -9,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+
+from calmdesk.cli import main
 
 CONVERSATION = {
     "messages": [
@@ -49,20 +52,22 @@ def test_file_in_one_json_object_out(conversation_file: Path, contract: dict[str
     assert {"dismissive", "shouting"} <= codes
 
 
-def test_standard_input_without_file() -> None:
-    done = run(stdin=json.dumps(CONVERSATION))
-    assert done.returncode == 0, done.stderr
-    assert json.loads(done.stdout)["facts"]["order"] == "45821"
-
-
-def test_table_for_people(conversation_file: Path) -> None:
-    done = run("--file", str(conversation_file), "--format", "table")
-    assert done.returncode == 0, done.stderr
-    assert "Stage:" in done.stdout
-    assert "Suggested replies" in done.stdout
-    assert "Draft review" in done.stdout
-    assert "dismissive" in done.stdout
-    assert "“Proszę się uspokoić”" in done.stdout  # the offending words, quoted
+def run_in_process(
+    args: list[str],
+    stdin: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> tuple[int, str, str]:
+    """The same entry point in this process (fast), for the error paths."""
+    monkeypatch.setattr(sys, "argv", ["calmdesk", "assist", *args])
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin.encode())))
+    code = 0
+    try:
+        main()
+    except SystemExit as exited:
+        code = int(exited.code or 0)
+    out, err = capsys.readouterr()
+    return code, out, " ".join(err.split())  # rich may wrap the line
 
 
 @pytest.mark.parametrize(
@@ -78,15 +83,47 @@ def test_table_for_people(conversation_file: Path) -> None:
         ("[1, 2]", "conversation: must be a JSON object"),
     ],
 )
-def test_bad_input_is_one_clear_line_and_exit_2(stdin: str, message: str) -> None:
-    done = run(stdin=stdin)
+def test_bad_input_is_one_clear_line_and_exit_2(
+    stdin: str, message: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_in_process([], stdin, monkeypatch, capsys)
+    assert code == 2
+    assert message in err
+    assert "Traceback" not in err
+    assert out == ""
+
+
+def test_bad_input_through_the_console_script_has_no_traceback() -> None:
+    done = run(stdin='{"messages": [{"role": "boss", "text": "hi"}]}')
     assert done.returncode == 2
-    assert message in " ".join(done.stderr.split())  # rich may wrap the line
+    assert "messages[0].role: must be 'client' or 'agent'" in " ".join(done.stderr.split())
     assert "Traceback" not in done.stderr
-    assert done.stdout == ""
 
 
-def test_missing_file_is_named(tmp_path: Path) -> None:
-    done = run("--file", str(tmp_path / "nope.json"))
-    assert done.returncode == 2
-    assert "nope.json: no such file" in " ".join(done.stderr.split())
+def test_standard_input_without_file(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, _ = run_in_process([], json.dumps(CONVERSATION), monkeypatch, capsys)
+    assert code == 0
+    assert json.loads(out)["facts"]["order"] == "45821"
+
+
+def test_table_for_people(
+    conversation_file: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    args = ["--file", str(conversation_file), "--format", "table"]
+    code, out, _ = run_in_process(args, "", monkeypatch, capsys)
+    assert code == 0
+    assert "Stage:" in out
+    assert "Suggested replies" in out
+    assert "Draft review" in out
+    assert "dismissive" in out
+    assert "“Proszę się uspokoić”" in out  # the offending words, quoted
+
+
+def test_missing_file_is_named(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, err = run_in_process(["--file", str(tmp_path / "nope.json")], "", monkeypatch, capsys)
+    assert code == 2
+    assert "nope.json: no such file" in err
