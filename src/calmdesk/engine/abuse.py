@@ -52,11 +52,12 @@ def detect_abuse(reading: Reading) -> AbuseFindings:
     """Abuse categories, their target and evidence in one message."""
     found = AbuseFindings(addressed=bool(reading.markers.get("you")))
     hits = [hit for hit in reading.hits if hit.entry.label in ABUSE_CATEGORIES]
-    phrases = [hit for hit in hits if hit.last > hit.first and hit.entry.label != "profanity"]
+    in_phrase: set[int] = set()
     for hit in hits:
-        if hit.entry.label == "profanity" and any(
-            p.first <= hit.first and hit.last <= p.last for p in phrases
-        ):
+        if hit.last > hit.first and hit.entry.label != "profanity":
+            in_phrase.update(range(hit.first, hit.last + 1))
+    for hit in hits:
+        if hit.entry.label == "profanity" and hit.first in in_phrase and hit.last in in_phrase:
             continue  # "ass" in "nice ass", "fuck" in "fuck you": the phrase says what it is
         _weigh(reading, hit, found)
     _harassment_cues(reading, found)
@@ -95,7 +96,9 @@ def _weigh(reading: Reading, hit: Hit, found: AbuseFindings) -> None:
         weight *= _REPORTED
         target = target or "third"
     if "needs_target" in flags:
-        if target == "object":
+        # "useless support", "głupi system": an adjective about the business or a thing is
+        # criticism; only said of a person ("you're useless", "jesteś głupi") is it an insult.
+        if target == "object" or _describes_business(reading, hit):
             weight *= _AT_OBJECT
         elif target != "staff":
             weight *= _UNADDRESSED_ADJECTIVE
@@ -109,6 +112,13 @@ def _weigh(reading: Reading, hit: Hit, found: AbuseFindings) -> None:
     if label != "profanity" and reading.negated(hit):
         weight *= _NEGATED
     _record(reading, hit, found, label, weight, target)
+
+
+def _describes_business(reading: Reading, hit: Hit) -> bool:
+    return (
+        "at_staff" not in hit.entry.flags
+        and reading.near("business", hit, _ADJACENT, _ADJACENT, phrase=True) is not None
+    )
 
 
 def _record(

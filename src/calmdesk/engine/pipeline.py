@@ -82,11 +82,12 @@ def find(text: str, language: str) -> tuple[Findings, bool]:
 
 def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed: bool) -> Analysis:
     flagged = fused.abuse >= FLAG_AT
-    # The rules decide whom abuse is aimed at; when only a model flags an insult, an address to
-    # the employee in the message is the best sign of its target.
+    # The rules decide whom abuse is aimed at; when only a model flags an insult the rules did
+    # not see at all, an address to the employee in the message is the best sign of its target.
+    unseen = max(findings.categories.values(), default=0.0) == 0.0
     directed = flagged and (
         findings.directed_at_staff
-        or (addressed and not findings.evidence and fused.categories["insult"] >= FLAG_AT)
+        or (addressed and unseen and fused.categories["insult"] >= FLAG_AT)
     )
     dominant = dominant_emotion(fused.emotions)
     level = severity(

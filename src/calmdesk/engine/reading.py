@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -19,6 +20,21 @@ class Reading:
     tokens: Tokens
     hits: list[Hit] = field(default_factory=list)
     markers: dict[str, list[Hit]] = field(default_factory=dict)
+    _firsts: dict[str, list[int]] = field(default_factory=dict)
+
+    def cues(self, marker: str, low: int, high: int) -> Sequence[Hit]:
+        """``marker`` cues starting at word ``low`` to ``high`` (inclusive), in text order.
+
+        Cues are found by bisection, so a long message with many cues stays fast.
+        """
+        cues = self.markers.get(marker)
+        if not cues:
+            return ()
+        firsts = self._firsts.get(marker)
+        if firsts is None:
+            cues.sort(key=lambda cue: cue.first)
+            firsts = self._firsts[marker] = [cue.first for cue in cues]
+        return cues[bisect_left(firsts, low) : bisect_right(firsts, high)]
 
     def evidence(self, hit: Hit, label: str) -> Evidence:
         """Evidence for ``hit`` under ``label``, with offsets into the original text."""
@@ -35,7 +51,8 @@ class Reading:
         clause = self.tokens.clauses[hit.first]
         best: Hit | None = None
         best_distance = before + after + 1
-        for cue in self.markers.get(marker, ()):
+        low = hit.first - before - _LONGEST_CUE
+        for cue in self.cues(marker, low, hit.last + after):
             if cue.first <= hit.last and cue.last >= hit.first:
                 distance = 0  # a cue within the hit: "bunch" in "bunch of idiots"
             elif cue.last < hit.first:
@@ -56,11 +73,10 @@ class Reading:
 
     def in_clause(self, marker: str, hit: Hit) -> bool:
         """True when a ``marker`` cue is in the same clause as ``hit`` (and not the hit itself)."""
-        clause = self.tokens.clauses[hit.first]
-        return any(
-            self.tokens.clauses[cue.first] == clause and not cue.first <= hit.first <= cue.last
-            for cue in self.markers.get(marker, ())
-        )
+        clauses = self.tokens.clauses
+        clause = clauses[hit.first]
+        low, high = bisect_left(clauses, clause), bisect_right(clauses, clause) - 1
+        return any(not cue.first <= hit.first <= cue.last for cue in self.cues(marker, low, high))
 
     def negated(self, hit: Hit, *, reach: int = 4) -> bool:
         """True when a negation governs ``hit``: "nie jesteś idiotą", "not calling you an idiot".
@@ -69,20 +85,18 @@ class Reading:
         right before it ("not stupid", "not an idiot") or negate an address to the employee.
         """
         clause = self.tokens.clauses[hit.first]
-        for cue in self.markers.get("denial", ()):
+        for cue in self.cues("denial", hit.first - _DENIAL_REACH - _LONGEST_CUE, hit.first):
             # "nie uważam, że jest Pan idiotą", "I'm not saying you're an idiot".
             same_clause = self.tokens.clauses[cue.first] == clause
             if same_clause and 0 < hit.first - cue.last <= _DENIAL_REACH:
                 return True
-        for cue in self.markers.get("negation", ()):
+        for cue in self.cues("negation", hit.first - reach - _LONGEST_CUE, hit.first):
             gap = hit.first - cue.last
             if gap < 1 or gap > reach or self.tokens.clauses[cue.first] != clause:
                 continue
             if self._comma_between(cue, hit):
                 continue
-            if gap <= 2 or any(
-                cue.first <= you.first < hit.first for you in self.markers.get("you", ())
-            ):
+            if gap <= 2 or self.cues("you", cue.first, hit.first - 1):
                 return True
         return False
 
@@ -115,3 +129,4 @@ def read(text: str, lexicons: Sequence[Lexicon]) -> Reading:
 
 _MARKER_SET = frozenset(MARKERS)
 _DENIAL_REACH = 8
+_LONGEST_CUE = 6  # words in the longest marker phrase, for look-ups by position

@@ -22,6 +22,7 @@ _SPELLED = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
 _HINT = re.compile(r"(?<![^\W_])[^\W_][.\-_·• ][^\W_][.\-_·• ][^\W_](?![^\W_])")
 _MAX_SPELLED = 16
+_SEPARATORS = re.compile(r"[.\-_·•]")
 
 
 class Tokens:
@@ -110,11 +111,16 @@ def _tokenize_joined(text: str, joined: list[tuple[int, int, str]]) -> Tokens:
 
 
 def _joins(text: str, is_word: Callable[[str], bool]) -> list[tuple[int, int, str]]:
-    spans: list[tuple[int, int, str]] = []
-    for match in _SPELLED.finditer(text):
-        spans.append((match.start(), match.end(), re.sub(r"[.\-_·•]", "", match.group())))
+    spelled = [
+        (match.start(), match.end(), _SEPARATORS.sub("", match.group()))
+        for match in _SPELLED.finditer(text)
+    ]
+    spans = list(spelled)
+    at = 0  # both lists are in text order, so one pass finds the overlaps
     for match in _SPACED.finditer(text):
-        if any(s < match.end() and match.start() < e for s, e, _ in spans):
+        while at < len(spelled) and spelled[at][1] <= match.start():
+            at += 1
+        if at < len(spelled) and spelled[at][0] < match.end():
             continue
         spans.extend(_spaced_words(match.start(), match.group(), is_word))
     spans.sort()

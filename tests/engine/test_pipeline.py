@@ -1,0 +1,93 @@
+"""The full pipeline: contract, offsets, determinism, batches and large input."""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import calmdesk
+from calmdesk.engine.pipeline import analyze_many
+from calmdesk.engine.vocabulary import EVIDENCE_LABELS, INTENTS
+
+SAMPLES = [
+    "Jest Pan idiotą, oddawajcie pieniądze!",
+    "Kurwa, znowu nie działa",
+    "Tapan sinut",
+    "Olen todella pettynyt palveluunne.",
+    "I know where you live",
+    "Thanks, great job!",
+    "",
+    "🙂🙂🙂",
+]
+
+
+def _check_offsets(text: str, result: dict[str, Any]) -> None:
+    for item in result["evidence"]:
+        assert 0 <= item["start"] <= item["end"] <= len(text)
+        assert text[item["start"] : item["end"]] == item["text"]
+        assert item["label"] in EVIDENCE_LABELS
+
+
+def test_results_follow_the_contract(contract: dict[str, Any]) -> None:
+    for text in SAMPLES:
+        result = calmdesk.analyze(text).to_dict()
+        contract["analysis"].validate(result)
+        _check_offsets(text, result)
+        assert result["intents"] == [i for i in INTENTS if i in result["intents"]]
+
+
+def test_analysis_is_deterministic() -> None:
+    first = [a.to_dict() for a in analyze_many(SAMPLES)]
+    again = [a.to_dict() for a in analyze_many(list(reversed(SAMPLES)))]
+    assert first == list(reversed(again))
+
+
+def test_languages_can_be_given_per_text() -> None:
+    results = analyze_many(["Olet ääliö", "Jesteś idiotą", "hello"], ["fi", None, "en"])
+    assert [r.language for r in results[::2]] == ["fi", "en"]
+    assert results[0].abuse.flagged and results[0].abuse.directed_at_staff
+
+
+def test_empty_text_is_valid_and_calm(contract: dict[str, Any]) -> None:
+    result = calmdesk.analyze("").to_dict()
+    contract["analysis"].validate(result)
+    assert result["severity"] == "none"
+    assert result["dominant_emotion"] == "neutral"
+    assert result["evidence"] == []
+
+
+def test_a_one_megabyte_message_finishes_in_bounded_time() -> None:
+    text = ("Jest Pan idiotą k.u.r.w.a a i o " * 40_000)[:1_000_000]
+    started = time.perf_counter()
+    result = calmdesk.analyze(text).to_dict()
+    assert time.perf_counter() - started < 20
+    assert result["abuse"]["flagged"]
+    _check_offsets(text, result)
+
+
+def test_a_long_run_of_spaced_letters_stays_linear() -> None:
+    text = "a " * 200_000
+    started = time.perf_counter()
+    calmdesk.analyze(text, "pl")
+    assert time.perf_counter() - started < 20
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.text(
+        alphabet=st.one_of(
+            st.characters(),
+            st.sampled_from(list("kurwaidiotyć!?.*1@ ąłżÄÖ\u200b\u0301іаο")),
+        ),
+        max_size=80,
+    )
+)
+def test_evidence_offsets_index_the_original_for_any_text(text: str) -> None:
+    for lang in (None, "pl", "fi", "en"):
+        result = analyze_many([text], lang)[0].to_dict()
+        _check_offsets(text, result)
+        assert 0.0 <= result["abuse"]["score"] <= 1.0
+        assert all(0.0 <= v <= 1.0 for v in result["emotions"].values())
