@@ -10,8 +10,9 @@ import pytest
 from fastapi.testclient import TestClient
 from tests.web.conftest import ORG, PASSWORD, Shop, sign_in
 
+from calmdesk.domain.people import Actor
 from calmdesk.playbook import content
-from calmdesk.store import incidents, policy
+from calmdesk.store import incidents, organisations, policy
 
 PAGES = ("/", "/inbox", "/incidents", "/incidents/new", "/clients", "/dashboard", "/settings")
 
@@ -266,8 +267,28 @@ def test_reply_templates_saved_to_the_playbook_directory(shop: Shop, tmp_path: P
         content.load_content.cache_clear()
 
 
+def test_one_time_password_must_be_changed_first(web: TestClient, shop: Shop) -> None:
+    with shop.database.write() as session:
+        organisations.update_user(
+            session, org_id=_org_id(shop), user_id=shop.users["anna"],
+            actor=Actor.system("tests"), must_change_password=True,
+        )  # fmt: skip
+    sign_in(web, "anna")
+    blocked = web.get("/incidents", follow_redirects=False)
+    assert blocked.status_code == 303
+    assert blocked.headers["location"] == "/account/password"
+    form = web.get("/account/password")
+    token = csrf(form.text)
+    new = "a much better passphrase"
+    fields = {"csrf_token": token, "new_password": new, "repeat_password": new}
+    wrong = web.post("/account/password", data={**fields, "current_password": "no"})
+    assert wrong.status_code == 422
+    assert "Obecne hasło jest błędne." in wrong.text
+    done = web.post("/account/password", data={**fields, "current_password": PASSWORD})
+    assert done.status_code == 200
+    assert web.get("/incidents").status_code == 200  # the session continues, no more detour
+
+
 def _org_id(shop: Shop) -> int:
     with shop.database.read() as session:
-        from calmdesk.store import organisations
-
         return organisations.find_organisation(session, ORG).id

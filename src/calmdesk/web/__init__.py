@@ -33,7 +33,14 @@ def install(app: FastAPI, settings: Settings) -> None:
         templates_admin,
     )
     from calmdesk.web.templating import render
-    from calmdesk.web.viewer import LoginRequired, PageProblem, current_viewer, visitor_language
+    from calmdesk.web.viewer import (
+        PASSWORD_PAGE,
+        LoginRequired,
+        PageProblem,
+        PasswordChangeRequired,
+        current_viewer,
+        visitor_language,
+    )
 
     app.mount("/static", StaticFiles(packages=[("calmdesk.web", "static")]), name="static")
     for module in (account, assist, incidents, clients, dashboard, setup, templates_admin):
@@ -43,6 +50,9 @@ def install(app: FastAPI, settings: Settings) -> None:
         assert isinstance(exc, LoginRequired)
         return redirect("/login", next=exc.next_path)
 
+    async def password_change(request: Request, exc: Exception) -> Response:
+        return redirect(PASSWORD_PAGE)
+
     async def page_problem(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, PageProblem)
         language = visitor_language(request)
@@ -50,7 +60,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         if exc.status != 401:
             try:
                 viewer = await current_viewer(request)
-            except (LoginRequired, PageProblem):
+            except (LoginRequired, PageProblem, PasswordChangeRequired):
                 viewer = None
         gettext = translations(viewer.language if viewer else language).gettext
         heading = {
@@ -68,4 +78,5 @@ def install(app: FastAPI, settings: Settings) -> None:
         return page
 
     app.add_exception_handler(LoginRequired, login_required)
+    app.add_exception_handler(PasswordChangeRequired, password_change)
     app.add_exception_handler(PageProblem, page_problem)

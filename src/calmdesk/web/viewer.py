@@ -28,6 +28,14 @@ class LoginRequired(Exception):
         self.next_path = next_path
 
 
+class PasswordChangeRequired(Exception):
+    """The viewer signed in with a one-time password and must choose their own first."""
+
+
+PASSWORD_PAGE = "/account/password"
+_ALLOWED_BEFORE_CHANGE = (PASSWORD_PAGE, "/logout", "/language")
+
+
 class PageProblem(Exception):
     """A page cannot be shown (not found, not allowed); rendered as a page, not JSON."""
 
@@ -46,6 +54,7 @@ class Viewer:
     display_name: str
     organisation: str
     csrf_token: str
+    must_change_password: bool = False
 
     def may(self, permission: str) -> bool:
         """True when the viewer holds ``permission``."""
@@ -57,12 +66,13 @@ class Viewer:
             raise PageProblem(403, permission)
 
 
-def _profile(database: Database, caller: Caller) -> tuple[str | None, str, str]:
+def _profile(database: Database, caller: Caller) -> tuple[str | None, str, str, bool]:
     with database.read() as session:
         user = organisations.get_user(session, org_id=caller.org_id, user_id=caller.user_id)
         org = organisations.get_organisation(session, caller.org_id)
         language = user.language or org.language
-        return language, user.display_name or user.username, org.name
+        name = user.display_name or user.username
+        return language, name, org.name, user.must_change_password
 
 
 async def current_viewer(request: Request) -> Viewer:
@@ -77,7 +87,11 @@ async def current_viewer(request: Request) -> Viewer:
             raise LoginRequired(target) from None
         raise PageProblem(problem.status, problem.detail) from None
     request.app.state.limiter.check(caller.label)
-    language, name, org_name = await run_in_threadpool(_profile, request.app.state.database, caller)
+    language, name, org_name, must_change = await run_in_threadpool(
+        _profile, request.app.state.database, caller
+    )
+    if must_change and caller.via == "session" and request.url.path not in _ALLOWED_BEFORE_CHANGE:
+        raise PasswordChangeRequired()
     csrf = ""
     data = request.app.state.sessions.read(request.cookies.get(COOKIE, ""))
     if data is not None:
@@ -88,6 +102,7 @@ async def current_viewer(request: Request) -> Viewer:
         display_name=name,
         organisation=org_name,
         csrf_token=csrf,
+        must_change_password=must_change,
     )
 
 

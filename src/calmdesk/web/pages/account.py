@@ -10,13 +10,15 @@ from starlette.concurrency import run_in_threadpool
 
 from calmdesk.api.problems import ApiProblem
 from calmdesk.api.routes import session as session_routes
-from calmdesk.api.schemas.people import LoginRequest
+from calmdesk.api.schemas.people import LoginRequest, PasswordChange
 from calmdesk.api.sessions import COOKIE
+from calmdesk.domain.auth import MIN_PASSWORD_LENGTH
+from calmdesk.errors import CalmdeskError
 from calmdesk.store import organisations
 from calmdesk.web.forms import DatabaseDep, ViewerDep, redirect, safe_next
 from calmdesk.web.i18n import LANGUAGE_COOKIE, LANGUAGES, negotiate, translations
 from calmdesk.web.templating import render
-from calmdesk.web.viewer import visitor_language
+from calmdesk.web.viewer import PASSWORD_PAGE, visitor_language
 
 router = APIRouter()
 _YEAR = 365 * 24 * 3600
@@ -104,4 +106,46 @@ async def change_language(
     await run_in_threadpool(save)
     response = redirect(safe_next(next))
     response.set_cookie(LANGUAGE_COOKIE, chosen, max_age=_YEAR, samesite="lax")
+    return response
+
+
+@router.get(PASSWORD_PAGE, response_class=HTMLResponse)
+def password_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
+    """Choose a new password (required after signing in with a one-time password)."""
+    return render(request, "password.html", viewer=viewer)
+
+
+@router.post(PASSWORD_PAGE, response_model=None)
+async def change_password(
+    request: Request,
+    viewer: ViewerDep,
+    current_password: Annotated[str, Form()],
+    new_password: Annotated[str, Form()],
+    repeat_password: Annotated[str, Form()],
+) -> Response:
+    """Change the password with the server's own route; the session continues."""
+    gettext = translations(viewer.language).gettext
+    error = None
+    if new_password != repeat_password:
+        error = gettext("The two new passwords differ.")
+    elif len(new_password) < MIN_PASSWORD_LENGTH:
+        error = gettext("The new password needs at least 12 characters.")
+    if error is None:
+        state = request.app.state
+        try:
+            answer = await run_in_threadpool(
+                session_routes.change_password,
+                PasswordChange(current_password=current_password, new_password=new_password),
+                request, viewer.caller, state.database, state.settings,
+            )  # fmt: skip
+        except ApiProblem:
+            error = gettext("The current password is wrong.")
+        except CalmdeskError as exc:
+            error = str(exc)
+    if error is not None:
+        return render(request, "password.html", viewer=viewer, error=error, status_code=422)
+    response = redirect("/", notice="password")
+    for key, value in answer.raw_headers:
+        if key == b"set-cookie":
+            response.raw_headers.append((key, value))
     return response

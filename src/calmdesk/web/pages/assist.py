@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 
 from calmdesk.domain.vocabulary import CHANNELS
 from calmdesk.errors import CalmdeskError
-from calmdesk.store import conversations
+from calmdesk.store import clients, conversations
 from calmdesk.store.models import Conversation, Message
 from calmdesk.web.forms import DatabaseDep, ViewerDep
 from calmdesk.web.labels import translated
@@ -61,12 +61,14 @@ def viewer_gettext(viewer: Viewer) -> Any:
 
 
 @router.get("/", response_class=HTMLResponse)
-def assist_page(request: Request, viewer: ViewerDep) -> HTMLResponse:
+def assist_page(request: Request, viewer: ViewerDep, notice: str = "") -> HTMLResponse:
     """Paste a message or a conversation and get the playbook's advice as you type."""
     viewer.require("analyze")
+    gettext = viewer_gettext(viewer)
+    message = {"password": gettext("Your new password is saved.")}.get(notice)
     return render(
         request, "assist.html", viewer=viewer, labels=assist_labels(viewer), transcript="",
-        conversation=None,
+        conversation=None, notice=message,
     )  # fmt: skip
 
 
@@ -87,6 +89,7 @@ def inbox(
     viewer.require("conversations:own")
     error = None
     rows: list[Conversation] = []
+    names: dict[int, str] = {}
     try:
         with database.read() as session:
             rows = conversations.list_conversations(
@@ -94,6 +97,10 @@ def inbox(
                 assigned_user_id=None if _sees_all(viewer) else viewer.caller.user_id,
                 min_severity=severity or None, status=status or None, limit=500,
             )  # fmt: skip
+            for client_id in {c.client_id for c in rows if c.client_id is not None}:
+                client = clients.get_client(session, org_id=viewer.caller.org_id,
+                                            client_id=client_id)  # fmt: skip
+                names[client_id] = client.display_name
     except CalmdeskError as exc:
         error = str(exc)
     if channel:
@@ -102,6 +109,7 @@ def inbox(
     rows.sort(key=lambda c: (-rank.get(c.last_severity or "none", 0), -c.updated_at.timestamp()))
     return render(
         request, "inbox.html", viewer=viewer, rows=rows, error=error, severities=_SEVERITIES,
+        names=names,
         channels=CHANNELS, filters={"severity": severity, "status": status, "channel": channel},
     )  # fmt: skip
 
