@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import calmdesk
+from calmdesk.api.engine import ENGINE_LOCK
 from calmdesk.engine.analysis import Abuse, Analysis, Evidence
 
 HISTORY = 20
@@ -60,17 +61,19 @@ def advise(turns: list[Turn]) -> tuple[dict[str, Any] | None, dict[str, Any] | N
         respond = None  # type: ignore[assignment]
     if not any(t.role == "client" for t in turns):
         return None, None
-    missing = [t.text for t in turns if t.role == "client" and t.analysis is None]
-    fresh = iter(a for a in calmdesk.analyze_many(missing)) if missing else iter(())
-    analyses: list[Analysis] = []
-    for turn in turns:
-        if turn.role == "client":
-            analyses.append(revive(turn.analysis) if turn.analysis is not None else next(fresh))
-    latest = analyses[-1].to_dict() if last.role == "client" else None
-    if respond is None:
-        return None, latest
-    try:
-        request = parse_request({"messages": [t.as_message() for t in turns]})
-        return respond(request, analyses, None), latest
-    except NotImplementedError:
-        return None, latest
+    with ENGINE_LOCK:  # see api/engine.py
+        missing = [t.text for t in turns if t.role == "client" and t.analysis is None]
+        fresh = iter(calmdesk.analyze_many(missing)) if missing else iter(())
+        analyses: list[Analysis] = []
+        for turn in turns:
+            if turn.role == "client":
+                stored = turn.analysis
+                analyses.append(revive(stored) if stored is not None else next(fresh))
+        latest = analyses[-1].to_dict() if last.role == "client" else None
+        if respond is None:
+            return None, latest
+        try:
+            request = parse_request({"messages": [t.as_message() for t in turns]})
+            return respond(request, analyses, None), latest
+        except NotImplementedError:
+            return None, latest

@@ -42,10 +42,10 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
 
         from starlette.concurrency import run_in_threadpool
 
-        import calmdesk
+        from calmdesk.api import engine
 
         # Load the engine's models now, so the first request does not pay for it.
-        await run_in_threadpool(calmdesk.analyze, "calmdesk is starting")
+        await run_in_threadpool(engine.analyze, "calmdesk is starting")
         worker = asyncio.create_task(run_outbox_worker(app))
         try:
             yield

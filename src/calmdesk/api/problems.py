@@ -5,6 +5,7 @@ calmdesk's own errors map to HTTP statuses here and nowhere else; routes just ra
 
 from __future__ import annotations
 
+import logging
 from http import HTTPStatus
 from typing import Any
 
@@ -23,6 +24,7 @@ from calmdesk.errors import (
 )
 
 PROBLEM_MEDIA_TYPE = "application/problem+json"
+log = logging.getLogger("calmdesk.api")
 
 STATUS_OF_ERROR: dict[type[CalmdeskError], int] = {
     InvalidInput: 422,
@@ -128,7 +130,12 @@ def install(app: FastAPI) -> None:
         )
 
     async def unexpected(request: Request, exc: Exception) -> JSONResponse:
-        # The traceback goes to the log (see logs.py); the client gets no internals.
+        # The traceback goes to the log; the client gets no internals.
+        log.error(
+            "unhandled error",
+            exc_info=(type(exc), exc, exc.__traceback__),
+            extra={"method": request.method, "path": request.url.path},
+        )
         return problem(500, "Internal error; it has been logged.", instance=request.url.path)
 
     app.add_exception_handler(CalmdeskError, calmdesk_error)

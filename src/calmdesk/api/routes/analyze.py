@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-import calmdesk
+from calmdesk.api import engine
 from calmdesk.api.deps import AgentCaller, SettingsDep
 from calmdesk.api.schemas.analysis import AnalysisPublic, AnalyzeBatch, AnalyzeRequest
 from calmdesk.errors import InvalidInput
@@ -35,7 +35,7 @@ def analyze(body: AnalyzeRequest, settings: SettingsDep, caller: AgentCaller) ->
     limit = settings.api_max_message_chars
     if body.text is not None:
         check_length("body.text", body.text, limit)
-        return calmdesk.analyze(body.text, body.lang).to_dict()
+        return engine.analyze(body.text, body.lang)
     items = body.items or []
     if len(items) > settings.api_max_batch:
         raise InvalidInput(
@@ -44,10 +44,9 @@ def analyze(body: AnalyzeRequest, settings: SettingsDep, caller: AgentCaller) ->
     for i, item in enumerate(items):
         check_length(f"body.items[{i}].text", item.text, limit)
     langs = [item.lang or body.lang for item in items]
-    results = calmdesk.analyze_many([item.text for item in items], langs)
+    results = engine.analyze_many([item.text for item in items], langs)
     out = []
-    for item, result in zip(items, results, strict=True):
-        data = result.to_dict()
+    for item, data in zip(items, results, strict=True):
         if item.id is not None:
             data = {"id": item.id, **data}
         out.append(data)

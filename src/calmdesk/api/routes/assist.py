@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-import calmdesk
+from calmdesk.api import engine
 from calmdesk.api.deps import AgentCaller, SettingsDep
 from calmdesk.api.routes.analyze import check_length
 from calmdesk.api.schemas.assist import AssistPublic, AssistRequest
@@ -22,4 +22,4 @@ def assist(body: AssistRequest, settings: SettingsDep, caller: AgentCaller) -> d
         check_length(f"body.messages[{i}].text", message.text, limit)
     if body.draft is not None:
         check_length("body.draft", body.draft, limit)
-    return calmdesk.assist(body.model_dump(exclude_none=True))
+    return engine.assist(body.model_dump(exclude_none=True))

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-import calmdesk
+from calmdesk.api import engine
 from calmdesk.api.advice import HISTORY, Turn, advise
 from calmdesk.api.notifications import queue_alert
 from calmdesk.api.webhooks.inbound import Inbound
@@ -107,7 +107,7 @@ def store_inbound(
         )
     history = _history(database, org_id, inbound)
     advice, latest = advise([*history, Turn("client", inbound.text)])
-    analysis = latest or calmdesk.analyze(inbound.text).to_dict()
+    analysis = latest or engine.analyze(inbound.text)
     stage = advice["stage"] if advice else None
     actor = Actor(name=f"webhook:{inbound.source}")
     with database.write() as session:
