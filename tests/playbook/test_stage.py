@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 from tests.playbook.conftest import build_analysis, reading_of
 
-from calmdesk.engine.analysis import Analysis
+from calmdesk.engine.analysis import Analysis, Evidence
 from calmdesk.playbook.stage import Plan, plan_next_steps
 
 WARNINGS = {
@@ -87,7 +87,7 @@ def test_swearing_at_the_situation_is_de_escalation_never_a_warning() -> None:
 
 
 def test_frustration_alone_never_warns_or_ends() -> None:
-    for level in (0.5, 0.8, 1.0):
+    for level in (0.6, 0.8, 1.0):
         result = plan([client()], [build_analysis(emotions={"frustration": level, "anger": level})])
         assert result.stage == "de-escalate"
         assert not {"warn_boundary", "end_conversation"} & set(result.actions)
@@ -118,12 +118,20 @@ def test_legal_threat_brings_a_supervisor_and_clear_information() -> None:
     assert {"escalate_to_supervisor", "give_clear_information"} <= set(result.actions)
 
 
-def test_a_mild_emotion_the_engine_rates_as_nothing_stays_calm() -> None:
-    noisy = build_analysis(emotions={"anger": 0.4}, intents=["question"])
-    noisy.severity = "none"
+def test_a_bare_emotion_score_needs_more_than_one_with_words() -> None:
+    # A model score alone (no words to point at) is weaker evidence than a named feeling.
+    noisy = build_analysis(emotions={"anxiety": 0.45}, intents=["question"])
     assert plan([client()], [noisy], has_facts=True).stage == "calm"
-    noisy.severity = "low"
+    noisy.emotions["anxiety"] = 0.55
     assert plan([client()], [noisy], has_facts=True).stage == "resolve"
+    noisy.severity = "none"  # the engine itself saw no negative emotion
+    assert plan([client()], [noisy], has_facts=True).stage == "calm"
+    named = build_analysis(
+        emotions={"anxiety": 0.45},
+        intents=["question"],
+        evidence=[Evidence(0, 9, "martwię s", "anxiety")],
+    )
+    assert plan([client()], [named], has_facts=True).stage == "de-escalate"
 
 
 def test_company_at_fault_turns_a_question_into_resolving() -> None:

@@ -11,10 +11,10 @@ from calmdesk.playbook.content import LanguageContent
 from calmdesk.playbook.schemas import Message
 
 NEGATIVE_EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "sadness")
-UPSET = 0.5
-"""A negative emotion at or above this reads as a clearly upset client."""
+UPSET = 0.6
+"""A negative emotion at or above this reads as a clearly upset client (a bare model score)."""
 EXPRESSED = 0.3
-"""A lower bar for a negative emotion the client names in words."""
+"""The bar for a negative emotion the engine can point to in the client's words."""
 CATEGORY_HIT = 0.5
 """An abuse category at or above this counts as present."""
 TREND_STEP = 0.25

@@ -15,8 +15,9 @@ from calmdesk.playbook.conversation import (
     Reading,
 )
 
-MILD = 0.3
-"""A negative emotion at or above this, with no clear request, still asks for resolving."""
+MILD = 0.5
+"""A negative emotion (bare model score) at or above this, with no clear request, still asks for
+resolving; below it a question stays a question."""
 
 
 @dataclass(slots=True)
