@@ -158,3 +158,36 @@ def test_a_profanity_score_alone_makes_the_client_upset(make_analysis: AnalysisF
     analysis.abuse.score = 0.4  # the overall score below the flag, the category above
     reading = reading_of([{"role": "client", "text": "this damn thing"}], [analysis])
     assert reading.turns[0].upset and not reading.turns[0].abusive_at_staff
+
+
+@pytest.mark.parametrize(
+    ("text", "request"),
+    [
+        ("Proszę o fakturę VAT do zamówienia 99812.", True),
+        ("Chciałabym zrezygnować z abonamentu.", True),
+        ("Voisitteko vaihtaa toimitusosoitteen?", True),
+        ("Haluaisin perua huomisen varauksen.", True),
+        ("Could you please change the delivery address?", True),
+        ("I'd like to cancel my booking.", True),
+        ("Do you have parking spaces?", False),
+        ("Onko teillä parkkipaikkoja?", False),
+        ("Do której jesteście otwarci?", False),
+    ],
+)
+def test_requests_are_recognised(text: str, request: bool, make_analysis: AnalysisFactory) -> None:
+    reading = reading_of([{"role": "client", "text": text}], [make_analysis()])
+    assert reading.turns[0].request is request
+
+
+def test_an_insult_continuing_earlier_abuse_counts_as_aimed_at_staff(
+    make_analysis: AnalysisFactory,
+) -> None:
+    at_staff = make_analysis("en", abuse={"insult": 0.9}, at_staff=True)
+    untargeted = make_analysis("en", abuse={"insult": 0.8}, at_staff=False)
+    later = reading_of(
+        [{"role": "client", "text": "You're pathetic."}, {"role": "client", "text": "Loser."}],
+        [at_staff, untargeted],
+    )
+    assert later.turns[1].abusive_at_staff
+    alone = reading_of([{"role": "client", "text": "Loser."}], [untargeted])
+    assert not alone.turns[0].abusive_at_staff

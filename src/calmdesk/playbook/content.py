@@ -80,6 +80,7 @@ class Signals:
     warning_condition: list[re.Pattern[str]]
     apology: list[re.Pattern[str]]
     contrast: list[re.Pattern[str]]
+    request: list[re.Pattern[str]]
     order_words: list[str]
     time_words: list[str]
     currencies: list[str]
@@ -235,6 +236,7 @@ def _parse_signals(data: dict[str, Any], path: str) -> Signals:
         ),
         apology=_patterns(data.get("client_apology"), f"{path}: client_apology"),
         contrast=_patterns(data.get("client_contrast"), f"{path}: client_contrast"),
+        request=_patterns(data.get("client_request"), f"{path}: client_request"),
         order_words=_texts(facts.get("order_words"), f"{path}: facts.order_words"),
         time_words=_texts(facts.get("time_words"), f"{path}: facts.time_words"),
         currencies=_texts(facts.get("currencies"), f"{path}: facts.currencies"),

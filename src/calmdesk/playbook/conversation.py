@@ -39,6 +39,10 @@ class ClientTurn:
     apology: bool
     retracted: bool = False
     """An apology with no "but" after it: abusive words quoted in it are being taken back."""
+    abused_before: bool = False
+    """An earlier client message was abusive towards staff."""
+    request: bool = False
+    """The client asks for something to be done ("proszę o fakturę", "could you change")."""
 
     @property
     def negativity(self) -> float:
@@ -70,7 +74,10 @@ class ClientTurn:
         "Sorry I called you an idiot" repeats the insult to take it back: not abuse.
         """
         abuse = self.analysis.abuse
-        return abuse.flagged and abuse.directed_at_staff and not self.retracted
+        # An insult with no other target, from a client who has already abused the employee,
+        # continues that abuse ("Pathetic loser, like I said").
+        aimed = abuse.directed_at_staff or (self.abused_before and self.category("insult"))
+        return abuse.flagged and aimed and not self.retracted
 
     @property
     def upset(self) -> bool:
@@ -155,6 +162,11 @@ def is_apology(text: str, contents: Sequence[LanguageContent]) -> bool:
     return any(p.search(text) for c in contents for p in c.signals.apology)
 
 
+def is_request(text: str, contents: Sequence[LanguageContent]) -> bool:
+    """The client asks for something to be done, in words the engine's intents may not name."""
+    return any(p.search(text) for c in contents for p in c.signals.request)
+
+
 def is_retraction(text: str, contents: Sequence[LanguageContent]) -> bool:
     """An apology not followed by "but/ale/mutta": the client takes back what they said."""
     starts = [m.start() for c in contents for p in c.signals.apology for m in [p.search(text)] if m]
@@ -188,6 +200,8 @@ def read_conversation(
                 after_warning=bool(warnings),
                 apology=is_apology(message.text, contents),
                 retracted=is_retraction(message.text, contents),
+                abused_before=any(turn.abusive_at_staff for turn in turns),
+                request=is_request(message.text, contents),
             )
         )
     return Reading(turns=turns, warnings=warnings, trend=_trend(turns))

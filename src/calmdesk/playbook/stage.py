@@ -87,7 +87,7 @@ def _base_plan(
     # A mild negative emotion counts only when the engine itself rates the message above
     # "none"; a business at fault always has something to put right.
     mildly_negative = last.negativity >= MILD and last.analysis.severity != "none"
-    if last.intents & PROBLEM_INTENTS or mildly_negative or company_at_fault:
+    if last.intents & PROBLEM_INTENTS or last.request or mildly_negative or company_at_fault:
         return _resolve(last, has_facts=has_facts)
     return _calm(last, has_facts=has_facts)
 
