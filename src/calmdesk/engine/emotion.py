@@ -44,14 +44,16 @@ def intensity(reading: Reading) -> float:
     """Intensity cues in [0, 1]: capitals, repeated "!", intensifiers, stretched letters."""
     text = reading.folded.original
     score = 0.0
-    words = [word for word in text[:_SAMPLE].split() if len(word) >= 3]
-    caps = sum(1 for word in words if word.isupper())
-    if caps and caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
-        score += 0.5
-    elif caps >= 2:
-        score += 0.2
+    sample = text[:_SAMPLE]
+    if not sample.islower():  # a quick pass for the usual message with no capitals to weigh
+        words = [word for word in sample.split() if len(word) >= 3]
+        caps = sum(1 for word in words if word.isupper())
+        if caps and caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
+            score += 0.5
+        elif caps >= 2:
+            score += 0.2
     exclaims = text.count("!")
-    if _EXCLAIM.search(text) or exclaims >= 2:
+    if exclaims and (exclaims >= 2 or _EXCLAIM.search(text)):
         score += 0.4 if "!!!" in text or exclaims >= 3 else 0.25
     score += 0.2 * len(reading.markers.get("intensifier", ()))
     return min(1.0, score)

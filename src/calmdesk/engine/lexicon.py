@@ -63,6 +63,9 @@ class Entry:
     source: str
 
 
+_Plan = tuple[tuple[Entry, ...], dict[int, tuple[Entry, ...]], tuple[Entry, ...]]
+
+
 @dataclass(frozen=True, slots=True)
 class Hit:
     """An entry found in a message, on tokens ``first`` to ``last`` (inclusive)."""
@@ -87,6 +90,7 @@ class Lexicon:
         self._pairs: dict[int, dict[int, list[Entry]]] = {}
         self._gapped: dict[int, list[Entry]] = {}
         self._cache: dict[str, frozenset[int]] = {}
+        self._plans: dict[frozenset[int], _Plan] = {}
         self.entries: list[Entry] = []
 
     # -- building ---------------------------------------------------------------------------
@@ -205,29 +209,44 @@ class Lexicon:
                 atoms_per[i] = self.lookup(keys[i])
         clauses = tokens.clauses
         last = len(keys) - 1
-        singles, pairs, gapped = self._singles, self._pairs, self._gapped
+        plans = self._plans
         hits: list[Hit] = []
         for i, atoms in enumerate(atoms_per):
             if not atoms:
                 continue
-            found: dict[int, Hit] = {}
-            following = atoms_per[i + 1] if i < last and clauses[i + 1] == clauses[i] else None
-            for atom in atoms:
-                for entry in singles.get(atom, ()):
-                    found[id(entry)] = Hit(entry, i, i)
-                second = pairs.get(atom)
-                if second is not None and following:
-                    for atom2 in following:
-                        for entry in second.get(atom2, ()):
-                            end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
-                            if end is not None:
-                                found[id(entry)] = Hit(entry, i, end - 1)
-                for entry in gapped.get(atom, ()):
-                    end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
-                    if end is not None:
-                        found[id(entry)] = Hit(entry, i, end - 1)
-            hits.extend(found.values())
+            plan = plans.get(atoms)
+            if plan is None:
+                plan = plans[atoms] = self._plan(atoms)
+            singles, pairs, gapped = plan
+            for entry in singles:
+                hits.append(Hit(entry, i, i))
+            if pairs and i < last and clauses[i + 1] == clauses[i]:
+                for atom2 in atoms_per[i + 1]:
+                    for entry in pairs.get(atom2, ()):
+                        end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
+                        if end is not None:
+                            hits.append(Hit(entry, i, end - 1))
+            for entry in gapped:
+                end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
+                if end is not None:
+                    hits.append(Hit(entry, i, end - 1))
         return hits
+
+    def _plan(self, atoms: frozenset[int]) -> _Plan:
+        # What a word with these atoms can start, merged once per distinct set of atoms.
+        singles: dict[int, Entry] = {}
+        pairs: dict[int, dict[int, Entry]] = {}
+        gapped: dict[int, Entry] = {}
+        for atom in atoms:
+            singles.update((id(e), e) for e in self._singles.get(atom, ()))
+            gapped.update((id(e), e) for e in self._gapped.get(atom, ()))
+            for atom2, entries in self._pairs.get(atom, {}).items():
+                pairs.setdefault(atom2, {}).update((id(e), e) for e in entries)
+        return (
+            tuple(singles.values()),
+            {atom2: tuple(entries.values()) for atom2, entries in pairs.items()},
+            tuple(gapped.values()),
+        )
 
 
 def _prefix_pattern(key: str, length: int) -> str:

@@ -42,7 +42,7 @@ def analyze_many(
     given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
     if len(given) != len(texts):
         raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
-    scores = models.score(texts, given)
+    scores = models.score(texts, given) if use_models else _languages_only(texts, given)
     results = []
     for i, text in enumerate(texts):
         language = scores.languages[i] if scores.languages[i] in LANGUAGES else "und"
@@ -56,9 +56,25 @@ def analyze_many(
                 None if scores.emotions is None else scores.emotions[i],
             )
         else:
-            fused = fusion.fuse(findings, language)
+            # Rules alone: their confidences are the scores (all within [0, 1] already).
+            fused = fusion.Fused(
+                abuse=max(findings.categories.values()),
+                categories=dict(findings.categories),
+                emotions=dict(findings.emotions),
+            )
         results.append(_analysis(language, findings, fused, addressed))
     return results
+
+
+def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.ModelOutput:
+    # Without the models' scores, only the texts with no language given go to the model.
+    missing = [i for i, code in enumerate(given) if not code]
+    langs = [code or "und" for code in given]
+    if missing:
+        detected = models.score([texts[i] for i in missing], [None] * len(missing)).languages
+        for i, code in zip(missing, detected, strict=True):
+            langs[i] = code
+    return models.ModelOutput(languages=langs)
 
 
 def find(text: str, language: str) -> tuple[Findings, bool]:
