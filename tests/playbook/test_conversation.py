@@ -161,7 +161,7 @@ def test_a_profanity_score_alone_makes_the_client_upset(make_analysis: AnalysisF
 
 
 @pytest.mark.parametrize(
-    ("text", "request"),
+    ("text", "asks"),
     [
         ("Proszę o fakturę VAT do zamówienia 99812.", True),
         ("Chciałabym zrezygnować z abonamentu.", True),
