@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from pathlib import Path
 
@@ -108,13 +109,28 @@ def build_app(shop: Shop) -> FastAPI:
     return create_app(shop.settings, database=shop.database)
 
 
-@pytest.fixture()
-def shop(tmp_path: Path) -> Iterator[Shop]:
-    settings = make_settings(tmp_path)
+@pytest.fixture(scope="session")
+def _template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Shop]:
+    """The populated database, built once; each test gets its own copy of the file."""
+    folder = tmp_path_factory.mktemp("web-template")
+    settings = make_settings(folder)
     database = Database(settings.resolved_database_url)
     database.upgrade()
+    shop = populate(database, settings)
+    database.dispose()  # the last connection closing folds the WAL into the file
+    return folder / "web.db", shop
+
+
+@pytest.fixture()
+def shop(_template: tuple[Path, Shop], tmp_path: Path) -> Iterator[Shop]:
+    source, built = _template
+    for suffix in ("", "-wal"):
+        if Path(f"{source}{suffix}").exists():
+            shutil.copyfile(f"{source}{suffix}", tmp_path / f"web.db{suffix}")
+    settings = make_settings(tmp_path)
+    database = Database(settings.resolved_database_url)
     try:
-        yield populate(database, settings)
+        yield replace(built, database=database, settings=settings)
     finally:
         database.dispose()
 
