@@ -174,9 +174,9 @@ def test_a_profanity_score_alone_makes_the_client_upset(make_analysis: AnalysisF
         ("Do której jesteście otwarci?", False),
     ],
 )
-def test_requests_are_recognised(text: str, request: bool, make_analysis: AnalysisFactory) -> None:
+def test_requests_are_recognised(text: str, asks: bool, make_analysis: AnalysisFactory) -> None:
     reading = reading_of([{"role": "client", "text": text}], [make_analysis()])
-    assert reading.turns[0].request is request
+    assert reading.turns[0].request is asks
 
 
 def test_an_insult_continuing_earlier_abuse_counts_as_aimed_at_staff(
