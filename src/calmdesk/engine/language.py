@@ -8,6 +8,7 @@ Text with no letters, or where the model is unsure, is ``"und"``.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from functools import lru_cache
 
@@ -24,6 +25,8 @@ MIN_CONFIDENCE = 0.55
 """Below this softmax probability the answer is ``"und"``."""
 
 STEM = "language"
+
+_LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +62,6 @@ def decide(texts: Sequence[str], logits: np.ndarray) -> list[str]:
     best = probs.argmax(axis=1)
     out = []
     for text, j, p in zip(texts, best, probs.max(axis=1), strict=True):
-        has_letters = any(ch.isalpha() for ch in text)
+        has_letters = _LETTER.search(text) is not None
         out.append(LANGUAGE_HEADS[j] if has_letters and p >= MIN_CONFIDENCE else "und")
     return out

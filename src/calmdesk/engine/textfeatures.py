@@ -10,7 +10,6 @@ shouting, "!!"), because language identification and intensity depend on them.
 
 from __future__ import annotations
 
-import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -36,10 +35,12 @@ _FOLD = str.maketrans(
     "acelnoszzaoauoeeaiuaaeioucn",
 )
 _WORD = re.compile(r"\w+")
+_MARKERS = ("zzplletters", "zzfiletters", "zzshouting", "zzexclaim", "zzquestion")
 _PL_RE = re.compile("[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
 _FI_RE = re.compile("[äöåÄÖÅ]")
 _WORD_WEIGHT = 2.0
 _BIGRAM_MIX = 1_000_003
+_PRIME = np.uint64(1_099_511_628_211)
 _CACHE_LIMIT = 500_000
 
 
@@ -73,7 +74,8 @@ def normalise(text: str) -> str:
         text = clean(text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    return _REPEAT.sub(r"\1\1", text.lower().translate(_FOLD))
+    # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
+    return text.lower().translate(_FOLD)
 
 
 def markers(text: str) -> list[str]:
@@ -96,61 +98,148 @@ class Featuriser:
     """Turns batches of raw texts into the shared hashed matrix (CSR, float32, rows L2-normed).
 
     Each whitespace token contributes its character n-grams (padded with spaces, like
-    scikit-learn's ``char_wb``) and its word; consecutive words add a bigram. Feature indices
-    of a token are cached, so a batch costs little more than a dictionary lookup per word.
+    scikit-learn's ``char_wb``) and its word (the token without edge punctuation, weight 2);
+    consecutive words add a bigram. Tokens are hashed once and kept in a table, so a batch
+    costs one dictionary lookup per token plus a few vectorised numpy steps.
     """
 
     def __init__(self, settings: FeatureSettings | None = None) -> None:
         self.settings = settings or FeatureSettings()
-        self._cache: dict[str, tuple[list[int], list[int]]] = {}
+        self._markers = {m: self._word_ids([m])[0] for m in _MARKERS}
+        self._reset()
+
+    def _reset(self) -> None:
+        self._ids: dict[str, int] = {}
+        self._start = np.zeros(0, dtype=np.int64)
+        self._length = np.zeros(0, dtype=np.int64)
+        self._first = np.zeros(0, dtype=np.int64)
+        self._last = np.zeros(0, dtype=np.int64)
+        self._flat = np.zeros(0, dtype=np.int64)
+        self._weight = np.zeros(0, dtype=np.float32)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """One row per text in input order."""
-        n_features = self.settings.n_features
-        indices: list[int] = []
-        data: list[float] = []
-        indptr = [0]
-        for text in texts:
-            words: list[int] = []
-            for token in normalise(text).split():
-                grams, token_words = self._token(token)
-                indices.extend(grams)
-                words.extend(token_words)
-            words.extend(self._word(m) for m in markers(text))
-            data.extend([1.0] * (len(indices) - len(data)))
-            indices.extend(words)
-            data.extend([_WORD_WEIGHT] * len(words))
-            indices.extend((a * _BIGRAM_MIX + b) % n_features for a, b in itertools.pairwise(words))
-            data.extend([_WORD_WEIGHT] * (len(indices) - len(data)))
-            indptr.append(len(indices))
-        matrix = sp.csr_matrix(
-            (np.asarray(data, dtype=np.float32), np.asarray(indices, dtype=np.int32), indptr),
-            shape=(len(texts), n_features),
+        if len(self._ids) > _CACHE_LIMIT:
+            self._reset()
+        tokens: list[int] = []
+        counts: list[int] = []
+        extra_rows: list[int] = []
+        extra_cols: list[int] = []
+        new: list[str] = []
+        ids, markers_of = self._ids, self._markers
+        for row, text in enumerate(texts):
+            split = normalise(text).split()
+            for token in split:
+                tid = ids.get(token)
+                if tid is None:
+                    tid = ids[token] = len(ids)
+                    new.append(token)
+                tokens.append(tid)
+            counts.append(len(split))
+            for marker in markers(text):
+                extra_rows.append(row)
+                extra_cols.append(markers_of[marker])
+        if new:
+            self._add(new)
+        return self._assemble(
+            len(texts), np.asarray(tokens, dtype=np.int64), counts, extra_rows, extra_cols
         )
-        matrix.sum_duplicates()
+
+    def _assemble(
+        self,
+        n_texts: int,
+        tokens: np.ndarray,
+        counts: list[int],
+        extra_rows: list[int],
+        extra_cols: list[int],
+    ) -> sp.csr_matrix:
+        n_features = self.settings.n_features
+        token_row = np.repeat(np.arange(n_texts), counts)
+        # Character n-grams and words of every token, expanded from the token table.
+        lengths = self._length[tokens]
+        starts = np.repeat(self._start[tokens] - np.cumsum(lengths) + lengths, lengths)
+        positions = starts + np.arange(int(lengths.sum()))
+        gram_rows = np.repeat(token_row, lengths)
+        # Bigrams of consecutive words within the same text.
+        last, first = self._last[tokens[:-1]], self._first[tokens[1:]]
+        pair = (token_row[1:] == token_row[:-1]) & (last >= 0) & (first >= 0)
+        bigram = (last[pair] * _BIGRAM_MIX + first[pair]) % n_features
+        rows = np.concatenate([gram_rows, token_row[1:][pair], np.asarray(extra_rows)])
+        cols = np.concatenate([self._flat[positions], bigram, np.asarray(extra_cols)])
+        data = np.concatenate(
+            [
+                self._weight[positions],
+                np.full(len(bigram) + len(extra_cols), _WORD_WEIGHT, dtype=np.float32),
+            ]
+        )
+        matrix = sp.csr_matrix(
+            (data.astype(np.float32), (rows.astype(np.int64), cols.astype(np.int64))),
+            shape=(n_texts, n_features),
+        )
         return normalize(matrix, copy=False)
 
-    def _token(self, token: str) -> tuple[list[int], list[int]]:
-        cached = self._cache.get(token)
-        if cached is None:
-            if len(self._cache) > _CACHE_LIMIT:
-                self._cache.clear()
-            padded = f" {token} "
-            low, high = self.settings.char_ngrams
-            grams = [
-                self._hash(padded[i : i + n])
-                for n in range(low, high + 1)
-                for i in range(len(padded) - n + 1)
-            ]
-            cached = (grams, [self._word(w) for w in _WORD.findall(token)])
-            self._cache[token] = cached
-        return cached
+    def _add(self, tokens: list[str]) -> None:
+        """Hash the n-grams and word of each new token into the token table (vectorised)."""
+        squeezed = [_REPEAT.sub(r"\1\1", token) for token in tokens]
+        padded = [f" {token} " for token in squeezed]
+        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
+        codes = codes.astype(np.uint64)
+        owner = np.repeat(np.arange(len(tokens)), [len(p) for p in padded])
+        low, high = self.settings.char_ngrams
+        n_features = self.settings.n_features
+        ids, owners = [], []
+        for n in range(low, high + 1):
+            windows = len(codes) - n + 1
+            if windows <= 0:
+                continue
+            # Polynomial hash of each window (uint64 arithmetic wraps), salted by its length.
+            h = np.full(windows, n, dtype=np.uint64)
+            for k in range(n):
+                h = h * _PRIME + codes[k : k + windows]
+            inside = owner[:windows] == owner[n - 1 :]
+            ids.append(_mix(h[inside]) % np.uint64(self.settings.n_features))
+            owners.append(owner[:windows][inside])
+        # Words (and bigrams of words inside one token, as in "ty,debilu") weigh 2.
+        pieces = [_WORD.findall(token) for token in squeezed]
+        word_ids = self._word_ids([w for p in pieces for w in p])
+        word_owner = np.repeat(np.arange(len(tokens)), [len(p) for p in pieces])
+        inner = word_owner[1:] == word_owner[:-1]
+        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % n_features
+        grams_ids = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, np.int64)
+        all_ids = np.concatenate([grams_ids, word_ids, inner_ids])
+        all_owners = np.concatenate([*owners, word_owner, word_owner[1:][inner]])
+        weights = np.full(len(all_ids), _WORD_WEIGHT, dtype=np.float32)
+        weights[: len(grams_ids)] = 1.0
+        ends = np.cumsum([len(p) for p in pieces])
+        has = np.asarray([len(p) > 0 for p in pieces], dtype=bool)
+        first = np.full(len(tokens), -1, dtype=np.int64)
+        last = np.full(len(tokens), -1, dtype=np.int64)
+        first[has] = word_ids[(ends - [len(p) for p in pieces])[has]]
+        last[has] = word_ids[ends[has] - 1]
+        order = np.argsort(all_owners, kind="stable")
+        lengths = np.bincount(all_owners, minlength=len(tokens))
+        starts = len(self._flat) + np.cumsum(lengths) - lengths
+        self._start = np.concatenate([self._start, starts])
+        self._length = np.concatenate([self._length, lengths])
+        self._flat = np.concatenate([self._flat, all_ids[order]])
+        self._weight = np.concatenate([self._weight, weights[order]])
+        self._first = np.concatenate([self._first, first])
+        self._last = np.concatenate([self._last, last])
 
-    def _word(self, word: str) -> int:
-        return self._hash("w:" + word)
+    def _word_ids(self, words: list[str]) -> np.ndarray:
+        """Hashed id of each word."""
+        n = self.settings.n_features
+        return np.asarray(
+            [murmurhash3_32(f"w:{w}", positive=True) % n for w in words],
+            dtype=np.int64,
+        )
 
-    def _hash(self, gram: str) -> int:
-        return int(murmurhash3_32(gram, positive=True)) % self.settings.n_features
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """Finaliser of a 64-bit hash: spreads the low bits the modulo keeps."""
+    h = h ^ (h >> np.uint64(33))
+    h = h * np.uint64(0xFF51AFD7ED558CCD)
+    return h ^ (h >> np.uint64(33))
 
 
 @lru_cache(maxsize=1)

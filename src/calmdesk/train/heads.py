@@ -23,7 +23,6 @@ REGULARISATION = {
     "insult.en": 4.0,
     "discrimination.pl": 4.0,
     "discrimination.en": 4.0,
-    "threat.pl": 4.0,
 }
 """Inverse regularisation strength C per head (default ``DEFAULT_C``), chosen on validation."""
 DEFAULT_C = 2.0
