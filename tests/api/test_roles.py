@@ -189,3 +189,18 @@ def test_an_agent_cannot_change_policy_even_with_every_scope(
     )
     assert response.status_code == 403
     assert "policy:write" in response.json()["detail"]
+
+
+def test_lists_are_paged(client: TestClient, world: World) -> None:
+    supervisor = world.people["acme.supervisor"].auth
+    for i in range(5):
+        client.post("/api/v1/clients", json={"display_name": f"Client {i}"}, headers=supervisor)
+    first = client.get("/api/v1/clients?limit=2", headers=supervisor).json()
+    assert [c["display_name"] for c in first["items"]] == ["Client 0", "Client 1"]
+    assert first["has_more"] is True
+    last = client.get("/api/v1/clients?limit=2&offset=4", headers=supervisor).json()
+    assert [c["display_name"] for c in last["items"]] == ["Client 4"] and last["has_more"] is False
+    found = client.get("/api/v1/clients?search=client 3", headers=supervisor).json()["items"]
+    assert [c["display_name"] for c in found] == ["Client 3"]
+    refused = client.get("/api/v1/clients?limit=0", headers=supervisor)
+    assert refused.status_code == 422 and "limit" in refused.json()["detail"]

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query
 
 from calmdesk.api.deps import Caller, DatabaseDep, needs
-from calmdesk.api.pagination import Page
+from calmdesk.api.pagination import Page, page_from_query
 from calmdesk.api.schemas.records import (
     ClientCreate,
     ClientErase,
@@ -54,8 +54,8 @@ def list_clients(
         rows = clients.list_clients(
             session, org_id=caller.org_id, search=search, limit=limit + 1, offset=offset
         )
-        items = [_public(c) for c in rows[:limit]]
-    return Page(items=items, total=offset + len(rows), limit=limit, offset=offset)
+        items = [_public(c) for c in rows]
+    return page_from_query(items, limit=limit, offset=offset)
 
 
 @router.post("", response_model=ClientPublic, status_code=201, summary="Add a client")

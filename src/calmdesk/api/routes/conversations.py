@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 
 from calmdesk.api.advice import Turn, advise
 from calmdesk.api.deps import Caller, DatabaseDep, SettingsDep, needs
-from calmdesk.api.pagination import Page
+from calmdesk.api.pagination import Page, page_from_query
 from calmdesk.api.routes.analyze import check_length
 from calmdesk.api.schemas.records import (
     ConversationCreate,
@@ -74,9 +74,8 @@ def list_conversations(
             assigned_user_id=assigned_user_id, min_severity=min_severity,
             limit=limit + 1, offset=offset,
         )  # fmt: skip
-        items = [_public(c) for c in rows[:limit]]
-    # The total is only known up to the next page: offset + what was seen.
-    return Page(items=items, total=offset + len(rows), limit=limit, offset=offset)
+        items = [_public(c) for c in rows]
+    return page_from_query(items, limit=limit, offset=offset)
 
 
 @router.post("", response_model=ConversationPublic, status_code=201, summary="Start a conversation")

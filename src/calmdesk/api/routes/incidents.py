@@ -8,7 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from calmdesk.api.deps import Caller, DatabaseDep, needs
-from calmdesk.api.pagination import Page
+from calmdesk.api.pagination import Page, page_from_query
 from calmdesk.api.routes.conversations import visible
 from calmdesk.api.schemas.records import (
     ChainCheck,
@@ -101,8 +101,8 @@ def list_incidents(
             session, org_id=caller.org_id, status=status, client_id=client_id,
             min_severity=min_severity, limit=limit + 1, offset=offset,
         )  # fmt: skip
-        items = [_public(i) for i in rows[:limit]]
-    return Page(items=items, total=offset + len(rows), limit=limit, offset=offset)
+        items = [_public(i) for i in rows]
+    return page_from_query(items, limit=limit, offset=offset)
 
 
 @router.get("/incidents/verify", response_model=ChainCheck, summary="Verify the incident chain")
