@@ -23,6 +23,7 @@ _ANGER_FROM_ABUSE = {
     "discrimination": 0.5,
     "sexual_harassment": 0.0,
 }
+_SATISFACTION_FROM_PRAISE = 0.6
 _SHOUTING_ANGER = 0.5
 _INTENSITY_GAIN = 0.6
 _EVIDENCE_AT = 0.4
@@ -76,6 +77,8 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
             label = "disappointment"
         scores[label] = _combine(scores[label], hit.entry.weight)
         cited[label].append(reading.evidence(hit, label))
+    if any(hit.entry.label == "praise" for hit in reading.hits):
+        scores["satisfaction"] = _combine(scores["satisfaction"], _SATISFACTION_FROM_PRAISE)
     for category, weight in abuse.items():
         if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
             scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
