@@ -87,3 +87,37 @@ def test_stems_agree_with_simplemma_lemmas() -> None:
         lemma = fold(lemmatize(form, lang)).text
         assert "insult" in _labels(lang, lemma)
         assert "insult" in _labels(lang, fold(form).text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("pl", "przypierdolił"),
+        ("pl", "wyjebane"),
+        ("pl", "wkurwia"),
+        ("fi", "paskafirma"),
+        ("fi", "vittumainen"),
+        ("en", "clusterfuck"),
+        ("en", "bullshitting"),
+    ],
+)
+def test_vulgar_roots_inside_longer_words(lang: str, word: str) -> None:
+    from calmdesk.engine.normalize import fold
+
+    assert lexicon(lang).is_abuse_word(fold(word).text)
+
+
+@pytest.mark.parametrize(
+    ("lang", "word"),
+    [
+        ("pl", "podsłuchuje"),  # "chuj" inside, not vulgar
+        ("pl", "leniuchuje"),
+        ("fi", "sovittu"),  # "agreed": "vittu" inside
+        ("fi", "sovitun"),
+        ("fi", "ammatti"),  # begins like "ämmä" once folded
+    ],
+)
+def test_innocent_words_with_vulgar_letters_inside(lang: str, word: str) -> None:
+    from calmdesk.engine.normalize import fold
+
+    assert not lexicon(lang).is_abuse_word(fold(word).text)

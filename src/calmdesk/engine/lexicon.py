@@ -82,7 +82,8 @@ class Lexicon:
         self.lang = lang
         self._exact: dict[str, set[int]] = {}
         self._stems = StemIndex(inflection)
-        self._atom_ids: dict[tuple[str, bool], int] = {}
+        self._atom_ids: dict[tuple[str, str], int] = {}
+        self._roots: list[tuple[str, int]] = []
         self._abuse_atoms: set[int] = set()
         # Entries by their first word: one-word entries, phrases by their first two words, and
         # phrases with a gap after the first word.
@@ -101,7 +102,8 @@ class Lexicon:
         """Add one line; ``pattern`` uses the syntax of ``engine/data/README.md``.
 
         ``;`` separates alternative phrases, ``|`` alternative words of one position, ``…`` is
-        a gap of up to three words, a trailing ``*`` marks a stem.
+        a gap of up to three words, a trailing ``*`` marks a stem, ``*root*`` a root found
+        anywhere inside a word.
         """
         for phrase in pattern.split(";"):
             self._add_phrase(phrase, label, weight, flags, where)
@@ -137,14 +139,18 @@ class Lexicon:
                 self._abuse_atoms |= position or set()
 
     def _atom(self, word: str) -> int:
-        is_stem = word.endswith("*")
-        key = fold(word.rstrip("*")).text
-        found = self._atom_ids.get((key, is_stem))
+        kind = "root" if word.startswith("*") and word.endswith("*") else "stem"
+        if not word.endswith("*"):
+            kind = "word"
+        key = fold(word.strip("*")).text
+        found = self._atom_ids.get((key, kind))
         if found is not None:
             return found
         atom = len(self._atom_ids)
-        self._atom_ids[(key, is_stem)] = atom
-        if is_stem:
+        self._atom_ids[(key, kind)] = atom
+        if kind == "root":
+            self._roots.append((key, atom))
+        elif kind == "stem":
             self._stems.add(key, atom)
         else:
             self._exact.setdefault(key, set()).add(atom)
@@ -166,6 +172,9 @@ class Lexicon:
         for form in forms:
             atoms |= self._exact.get(form, set())
             atoms |= self._stems.match(form)
+            for root, atom in self._roots:
+                if root in form:  # "*pierdol*" in "przypierdolił", "*vittu*" in "vittumainen"
+                    atoms.add(atom)
         if "*" in key:
             atoms |= self._masked(deleet(key))
         result = frozenset(atoms)
