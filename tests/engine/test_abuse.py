@@ -194,3 +194,19 @@ def test_strong_hits_survive_the_models() -> None:
         result = analyze_many([text], lang)[0].to_dict()
         assert result["abuse"]["categories"]["threat"] >= 0.5
         assert result["severity"] == "critical"
+
+
+def test_a_remark_on_looks_needs_a_proposition_to_count_as_harassment() -> None:
+    alone = rules("You are so beautiful", "en")
+    assert not alone["abuse"]["flagged"]
+    with_proposition = rules("You are so beautiful, what about a drink after work?", "en")
+    assert with_proposition["abuse"]["categories"]["sexual_harassment"] >= 0.5
+    assert with_proposition["severity"] == "critical"
+
+
+def test_idioms_that_sound_violent_are_not_threats() -> None:
+    assert not rules("I don't need marked cards to beat you", "en")["abuse"]["flagged"]
+    assert rules("Thanks for getting back to me, I'll kick off the order", "en")["severity"] in (
+        "none",
+        "low",
+    )

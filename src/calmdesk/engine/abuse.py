@@ -29,7 +29,7 @@ _REPORTED = 0.4
 _UNADDRESSED_ADJECTIVE = 0.6
 _UNADDRESSED_PERSON = 0.9
 # Sexual harassment from remarks on looks ("ładna jesteś") and propositions ("może po pracy").
-_COMPLIMENT_ADDRESSED = 0.55
+_COMPLIMENT_ADDRESSED = 0.45
 _COMPLIMENT_ALONE = 0.3
 _PROPOSITION = 0.5
 _ADDRESSED_NOUN = 0.85
