@@ -12,11 +12,14 @@ import statistics
 import threading
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 import uvicorn
 from tests.web.conftest import ORG, PASSWORD, Shop, build_app
+
+from calmdesk.store import incidents, organisations
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
@@ -25,6 +28,7 @@ CHROMIUM_ARGS = [
     "--disable-component-update", "--disable-sync", "--no-first-run",
 ]  # fmt: skip
 UPDATE_BUDGET_MS = 300.0
+TIMEZONE = "Europe/Helsinki"  # people type and read local time; calmdesk stores UTC
 
 pytestmark = [
     pytest.mark.slow,
@@ -76,8 +80,9 @@ def page(server: str) -> Iterator[object]:
             executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True
         )
         context = browser.new_context(
-            base_url=server, viewport={"width": 1024, "height": 768}, locale="en-GB"
-        )
+            base_url=server, viewport={"width": 1024, "height": 768}, locale="en-GB",
+            timezone_id=TIMEZONE,
+        )  # fmt: skip
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
         try:
             yield context.new_page()
@@ -167,8 +172,13 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
     expect(p.locator("#quotes")).to_have_value("idiot")
     expect(p.locator("#description")).to_contain_text("You are an idiot, fix it now!")
     _shot(p, "04-incident-prefilled")
+    p.locator("#occurred_at").fill("2026-11-20T09:30")  # type: ignore[attr-defined]
     p.get_by_role("button", name="Save the incident").click()  # type: ignore[attr-defined]
     expect(p.locator("#chain-status")).to_contain_text("Record intact")
+    with shop.database.read() as session:
+        recorded = max(incidents.list_incidents(session, org_id=_org(shop)), key=lambda i: i.id)
+    assert recorded.occurred_at == datetime(2026, 11, 20, 7, 30, tzinfo=UTC)  # 09:30 in Helsinki
+    expect(p.locator("time").first).to_have_text("2026-11-20 09:30")
     expect(p.locator("#quotes")).to_contain_text("idiot")
     _shot(p, "05-incident-recorded")
 
@@ -200,6 +210,11 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
     width = p.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     assert width <= 768
     _shot(p, "09-tablet-polish")
+
+
+def _org(shop: Shop) -> int:
+    with shop.database.read() as session:
+        return organisations.find_organisation(session, ORG).id
 
 
 def test_safety_banner_end_script_and_inbox(page: object, shop: Shop) -> None:

@@ -13,6 +13,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from calmdesk import __version__
+from calmdesk.domain.clock import as_utc, utc_iso
 from calmdesk.web.i18n import LANGUAGE_NAMES, LANGUAGES, translations
 from calmdesk.web.labels import label
 from calmdesk.web.viewer import Viewer
@@ -43,12 +44,16 @@ def environment() -> Environment:
     return env
 
 
-def _moment(value: datetime | str | None) -> str:
+def _moment(value: datetime | str | None) -> Markup | str:
+    """A moment as UTC text in a ``<time>`` element; the page script shows it in local time."""
     if value is None:
         return "—"
     if isinstance(value, str):
         return value
-    return value.strftime("%Y-%m-%d %H:%M")
+    moment = as_utc(value)
+    return Markup('<time datetime="{}" data-local>{} UTC</time>').format(
+        utc_iso(moment), moment.strftime("%Y-%m-%d %H:%M")
+    )
 
 
 def _day(value: datetime | None) -> str:

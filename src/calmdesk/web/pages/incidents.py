@@ -11,7 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from calmdesk.domain.clock import parse_moment, utcnow
+from calmdesk.domain.clock import parse_moment, utc_iso, utcnow
 from calmdesk.domain.incident_draft import ConversationMessage
 from calmdesk.domain.incident_draft import draft_incident as domain_draft
 from calmdesk.domain.incidents import IncidentFields, Quote
@@ -83,7 +83,8 @@ def _notice(viewer: Viewer, key: str) -> str | None:
 
 def _blank_form() -> dict[str, Any]:
     return {
-        "occurred_at": utcnow().strftime("%Y-%m-%dT%H:%M"), "type": "verbal_abuse",
+        "occurred_at": utcnow().strftime("%Y-%m-%dT%H:%M"), "occurred_at_utc": utc_iso(utcnow()),
+        "type": "verbal_abuse",
         "severity": "medium", "channel": "chat", "place": "", "description": "", "quotes": "",
         "steps_taken": "", "employees": "", "witnesses": "", "supervisor_name": "",
         "support_offered": "", "client_id": "", "conversation_id": "", "quotes_json": "[]",
@@ -202,6 +203,7 @@ def _form_of(fields: IncidentFields, transcript: str, viewer: Viewer) -> dict[st
     return {
         **_blank_form(),
         "occurred_at": fields.occurred_at.strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at_utc": utc_iso(fields.occurred_at),
         "type": fields.type,
         "severity": fields.severity,
         "channel": fields.channel or "",
@@ -270,7 +272,8 @@ async def create_incident(request: Request, viewer: ViewerDep, database: Databas
             incident_id = incident.id
     except (CalmdeskError, ValueError) as exc:
         return render(
-            request, "incidents/form.html", viewer=viewer, form={**_blank_form(), **form},
+            request, "incidents/form.html", viewer=viewer,
+            form={**_blank_form(), **form, "occurred_at_utc": form.get("occurred_at", "")},
             error=str(exc), status_code=422, **_choices(),
         )  # fmt: skip
     return redirect(f"/incidents/{incident_id}", notice="created")

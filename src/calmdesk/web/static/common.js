@@ -14,6 +14,30 @@
     });
   });
 
+  // Times are stored and sent in UTC; people read and type them in their own local time.
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function localText(date) {
+    return date.getFullYear() + "-" + pad(date.getMonth() + 1) + "-" + pad(date.getDate()) +
+      " " + pad(date.getHours()) + ":" + pad(date.getMinutes());
+  }
+  document.querySelectorAll("time[data-local]").forEach(function (node) {
+    var date = new Date(node.getAttribute("datetime"));
+    if (!isNaN(date)) { node.textContent = localText(date); node.title = node.getAttribute("datetime"); }
+  });
+  document.querySelectorAll("input[data-utc]").forEach(function (input) {
+    var date = new Date(input.getAttribute("data-utc"));
+    if (!isNaN(date)) { input.value = localText(date).replace(" ", "T"); }
+    input.form.addEventListener("submit", function () {
+      if (!input.value) { return; }
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = input.name;
+      hidden.value = new Date(input.value).toISOString();  // the browser's zone -> UTC
+      input.removeAttribute("name");
+      input.form.appendChild(hidden);
+    });
+  });
+
   // Copy buttons: data-copy-from names the element whose text is copied.
   window.calmdeskCopy = function (text, button, doneLabel) {
     function done() {
