@@ -30,7 +30,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     the database named by the settings when it starts and closes it when it stops.
     """
     from calmdesk.api.database import open_database
-    from calmdesk.api.identity import TokenCache
+    from calmdesk.api.identity import TimedCache
     from calmdesk.api.notifications import run_outbox_worker
     from calmdesk.api.sessions import SessionCodec, secret_key
 
@@ -68,7 +68,8 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
     app.state.settings = settings
     app.state.database = database if database is not None else open_database(settings)
     app.state.limiter = RateLimiter(settings.api_rate_limit_per_minute)
-    app.state.token_cache = TokenCache()
+    app.state.token_cache = TimedCache()
+    app.state.integration_cache = TimedCache()
     app.state.sessions = SessionCodec(secret_key(settings))
 
     problems.install(app)

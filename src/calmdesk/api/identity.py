@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 import time
+from typing import Any
 
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
@@ -21,27 +22,32 @@ _CACHE_SECONDS = 5.0
 """A revoked token or deactivated user stops working within this many seconds."""
 
 
-class TokenCache:
-    """Recently verified tokens, so a busy integration does not cost a query per request."""
+class TimedCache:
+    """Values remembered for a few seconds (verified tokens, webhook integrations), so a busy
+    integration does not cost a query per request."""
 
-    def __init__(self) -> None:
-        self._items: dict[str, tuple[float, Caller]] = {}
+    def __init__(self, seconds: float = _CACHE_SECONDS) -> None:
+        self._seconds = seconds
+        self._items: dict[str, tuple[float, Any]] = {}
         self._lock = threading.Lock()
 
-    def get(self, token_hash: str) -> Caller | None:
+    def get(self, key: str) -> Any:
+        """The value, or None when absent or expired."""
         with self._lock:
-            hit = self._items.get(token_hash)
+            hit = self._items.get(key)
         if hit is None or hit[0] < time.monotonic():
             return None
         return hit[1]
 
-    def put(self, token_hash: str, caller: Caller) -> None:
+    def put(self, key: str, value: Any) -> None:
+        """Remember ``value`` for the cache's few seconds."""
         with self._lock:
             if len(self._items) > 10_000:
                 self._items.clear()
-            self._items[token_hash] = (time.monotonic() + _CACHE_SECONDS, caller)
+            self._items[key] = (time.monotonic() + self._seconds, value)
 
     def clear(self) -> None:
+        """Forget everything (after a change that must apply at once)."""
         with self._lock:
             self._items.clear()
 
@@ -107,11 +113,11 @@ async def authenticate(request: Request) -> Caller:
             raise _unauthenticated("use 'Authorization: Bearer <token>'")
         secret = secret.strip()
         token_hash = hash_token(secret)
-        caller = state.token_cache.get(token_hash)
-        if caller is None:
-            caller = await run_in_threadpool(_caller_for_token, state.database, secret)
-            state.token_cache.put(token_hash, caller)
-        return caller
+        cached: Caller | None = state.token_cache.get(token_hash)
+        if cached is None:
+            cached = await run_in_threadpool(_caller_for_token, state.database, secret)
+            state.token_cache.put(token_hash, cached)
+        return cached
     cookie = request.cookies.get(COOKIE)
     if cookie:
         caller, nonce = await run_in_threadpool(

@@ -132,6 +132,16 @@ def list_outbox(session: Session, *, org_id: int) -> list[OutboxItem]:
     return list(session.scalars(query))
 
 
+def any_due(session: Session, *, now: datetime) -> bool:
+    """True when some notification is waiting to be sent (a read; claiming needs a write)."""
+    query = (
+        select(OutboxItem.id)
+        .where(OutboxItem.sent_at.is_(None), OutboxItem.next_attempt_at <= now)
+        .limit(1)
+    )
+    return session.scalar(query) is not None
+
+
 def claim_due(
     session: Session, *, now: datetime, lease: timedelta, limit: int = 20
 ) -> list[tuple[int, int, str, str, dict[str, Any], int]]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Path, Request
 from pydantic import BaseModel, ConfigDict, Field
 
 from calmdesk.api.deps import Caller, DatabaseDep, needs
@@ -66,7 +66,7 @@ def list_integrations(caller: Admin, database: DatabaseDep) -> list[IntegrationP
 @router.put("/{kind}/{name}", response_model=IntegrationPublic, summary="Create or replace")
 def save_integration(
     kind: Kind, name: Annotated[str, Path(max_length=100)], body: IntegrationSave,
-    caller: Admin, database: DatabaseDep,
+    request: Request, caller: Admin, database: DatabaseDep,
 ) -> IntegrationPublic:  # fmt: skip
     """Configure the integration ``kind``/``name`` (see docs/api.md for each kind's fields)."""
     with database.write() as session:
@@ -78,13 +78,18 @@ def save_integration(
             session, org_id=caller.org_id, kind=kind, name=name, config=body.config,
             secret=secret, active=body.active, actor=caller.actor,
         )  # fmt: skip
-        return _public(integration)
+        public = _public(integration)
+    request.app.state.integration_cache.clear()
+    return public
 
 
 @router.delete("/{integration_id}", status_code=204, summary="Remove an integration")
-def delete_integration(integration_id: int, caller: Admin, database: DatabaseDep) -> None:
+def delete_integration(
+    integration_id: int, request: Request, caller: Admin, database: DatabaseDep
+) -> None:
     """The integration goes; notifications still queued for it fail and are retried no more."""
     with database.write() as session:
         store.delete_integration(
             session, org_id=caller.org_id, integration_id=integration_id, actor=caller.actor
         )
+    request.app.state.integration_cache.clear()

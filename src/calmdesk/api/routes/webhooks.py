@@ -14,6 +14,7 @@ from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
 from starlette.concurrency import run_in_threadpool
 
+from calmdesk.api.identity import TimedCache
 from calmdesk.api.webhooks import signatures
 from calmdesk.api.webhooks.booking import parse_booking, store_booking
 from calmdesk.api.webhooks.inbound import Inbound, parse_chatwoot, parse_generic, parse_zammad
@@ -42,6 +43,18 @@ class DeliveryResult(BaseModel):
 
 
 def _integration(
+    request: Request, slug: str, kind: str, name: str
+) -> tuple[int, dict[str, Any], str]:
+    cache: TimedCache = request.app.state.integration_cache
+    key = f"{slug}/{kind}/{name}"
+    found = cache.get(key)
+    if found is None:
+        found = _load_integration(request.app.state.database, slug, kind, name)
+        cache.put(key, found)
+    return found
+
+
+def _load_integration(
     database: Database, slug: str, kind: str, name: str
 ) -> tuple[int, dict[str, Any], str]:
     with database.read() as session:
@@ -95,7 +108,7 @@ def _process(
     app_state = request.app.state
     database: Database = app_state.database
     settings: Settings = app_state.settings
-    org_id, config, secret = _integration(database, org_slug, source, name)
+    org_id, config, secret = _integration(request, org_slug, source, name)
     _authenticate(source, request, body, config, secret, settings)
     payload = _payload(body)
     if source == "booking":
