@@ -289,6 +289,18 @@ def test_one_time_password_must_be_changed_first(web: TestClient, shop: Shop) ->
     assert web.get("/incidents").status_code == 200  # the session continues, no more detour
 
 
+def test_integrations_are_validated_and_show_their_webhook_address(web: TestClient) -> None:
+    sign_in(web, "admin")
+    token = csrf(web.get("/settings").text)
+    form = {"csrf_token": token, "kind": "chatwoot", "name": "support", "active": "on"}
+    bad = web.post("/settings/integrations", data={**form, "config": "{url: nope"})
+    assert bad.status_code == 422
+    assert "Settings must be JSON" in bad.text
+    saved = web.post("/settings/integrations", data={**form, "config": '{"inbox": 3}'})
+    assert saved.status_code == 200
+    assert f"/api/v1/webhooks/chatwoot/{ORG}?integration=support" in saved.text
+
+
 def _org_id(shop: Shop) -> int:
     with shop.database.read() as session:
         return organisations.find_organisation(session, ORG).id

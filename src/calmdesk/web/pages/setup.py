@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
@@ -33,6 +34,7 @@ def _page(
 ) -> HTMLResponse:
     org = viewer.caller.org_id
     with database.read() as session:
+        slug = organisations.get_organisation(session, org).slug
         users = organisations.list_users(session, org_id=org)
         tokens = token_store.list_tokens(session, org_id=org)
         integrations = token_store.list_integrations(session, org_id=org)
@@ -42,10 +44,23 @@ def _page(
         "kinds": INTEGRATION_KINDS, "languages_codes": LANGUAGES,
         "permissions": sorted(ALL_PERMISSIONS), "policy_source": current.source,
         "policy_digest": current.digest, "form": {},
+        "addresses": {i.id: _address(request, slug, i.kind, i.name) for i in integrations
+                      if i.kind in _INBOUND},
     }  # fmt: skip
     context.update(extra)
     return render(request, "settings/index.html", viewer=viewer, status_code=status_code,
                   **context)  # fmt: skip
+
+
+_INBOUND = ("chatwoot", "zammad", "generic", "booking")
+"""Integrations that send events to calmdesk (the others are notification targets)."""
+
+
+def _address(request: Request, slug: str, kind: str, name: str) -> str:
+    """Where a helpdesk or booking tool posts its events for this integration."""
+    base = str(request.base_url).rstrip("/")
+    suffix = "" if name == "default" else "?" + urlencode({"integration": name})
+    return f"{base}/api/v1/webhooks/{kind}/{slug}{suffix}"
 
 
 def _notice(viewer: Viewer, key: str) -> str | None:

@@ -130,7 +130,10 @@
     severity.textContent = L.ui.severity + ": " + name("severity", analysis.severity);
     severity.setAttribute("data-severity", analysis.severity);
     document.getElementById("language").textContent = name("language", analysis.language);
-    document.getElementById("emotion").textContent = L.ui.emotion + ": " + name("emotion", analysis.dominant_emotion);
+    var dominant = analysis.dominant_emotion;
+    var intensity = analysis.emotions[dominant];  // undefined for "neutral"
+    document.getElementById("emotion").textContent = L.ui.emotion + ": " + name("emotion", dominant) +
+      (intensity !== undefined ? " " + Math.round(intensity * 100) + "%" : "");
 
     var abuse = document.getElementById("abuse");
     abuse.textContent = "";
