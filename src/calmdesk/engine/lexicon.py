@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from typing import NamedTuple
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet
@@ -66,9 +67,12 @@ class Entry:
 _Plan = tuple[tuple[Entry, ...], dict[int, tuple[Entry, ...]], tuple[Entry, ...]]
 
 
-@dataclass(frozen=True, slots=True)
-class Hit:
-    """An entry found in a message, on tokens ``first`` to ``last`` (inclusive)."""
+class Hit(NamedTuple):
+    """An entry found in a message, on tokens ``first`` to ``last`` (inclusive).
+
+    A named tuple rather than a frozen dataclass: messages create many hits, and tuples are
+    the cheapest immutable records to build.
+    """
 
     entry: Entry
     first: int
