@@ -265,3 +265,36 @@ def test_safety_banner_end_script_and_inbox(page: object, shop: Shop) -> None:
     expect(p.locator("a.skip")).to_be_focused()
     p.keyboard.press("Enter")  # type: ignore[attr-defined]
     expect(p.locator("#main")).to_be_focused()
+
+
+def test_admin_settings_in_the_browser(page: object, shop: Shop) -> None:
+    from playwright.sync_api import expect
+
+    p = page
+    p.goto("/login?lang=en")  # type: ignore[attr-defined]
+    p.locator("#organisation").fill(ORG)  # type: ignore[attr-defined]
+    p.locator("#username").fill("admin")  # type: ignore[attr-defined]
+    p.locator("#password").fill(PASSWORD)  # type: ignore[attr-defined]
+    p.locator("#password").press("Enter")  # type: ignore[attr-defined]
+    p.goto("/settings")  # type: ignore[attr-defined]
+
+    # Each user row saves its own form: make anna a supervisor.
+    anna = shop.users["anna"]
+    p.locator(f"#role-{anna}").select_option("supervisor")  # type: ignore[attr-defined]
+    p.locator(f'button[form="user-{anna}"]').click()  # type: ignore[attr-defined]
+    expect(p.get_by_role("status")).to_contain_text("The user was saved.")  # type: ignore[attr-defined]
+    with shop.database.read() as session:
+        user = organisations.get_user(session, org_id=_org(shop), user_id=anna)
+        assert (user.role, user.active) == ("supervisor", True)
+
+    # A new API token is shown once, and works against the API.
+    p.locator("#tok-name").fill("booking tool")  # type: ignore[attr-defined]
+    p.get_by_role("button", name="Create the token").click()  # type: ignore[attr-defined]
+    secret = p.locator("#new-token").inner_text()  # type: ignore[attr-defined]
+    assert secret.startswith("cdk_")
+    answer = p.request.get(  # type: ignore[attr-defined]
+        "/api/v1/session", headers={"Authorization": f"Bearer {secret}"}
+    )
+    assert answer.status == 200
+    assert answer.json()["user"]["username"] == "admin"
+    _shot(p, "13-settings-token")
