@@ -49,6 +49,19 @@ TEXTS = [
 ]
 
 
+def group_cpu_seconds(pgid: int) -> float:
+    """CPU time (user + system) used so far by every live process of a process group."""
+    total = 0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 @dataclass
 class Phase:
     name: str
@@ -56,6 +69,7 @@ class Phase:
     statuses: Counter[int] = field(default_factory=Counter)
     errors: int = 0
     seconds: float = 0.0
+    server_cpu: float = 0.0  # CPU seconds the server spent during the phase
 
     def report(self) -> str:
         ok = sorted(self.latencies)
@@ -66,10 +80,13 @@ class Phase:
         p50 = statistics.median(ok) * 1000
         p99 = ok[min(len(ok) - 1, int(len(ok) * 0.99))] * 1000
         rate = len(ok) / self.seconds
+        cpu = (
+            f", server CPU {self.server_cpu / len(ok) * 1000:.2f} ms/req" if self.server_cpu else ""
+        )
         return (
             f"{self.name}: {len(ok)} ok in {self.seconds:.1f} s = {rate:.0f} req/s, "
             f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, statuses {dict(self.statuses)}, "
-            f"connection errors {self.errors}"
+            f"connection errors {self.errors}{cpu}"
         )
 
 
@@ -287,6 +304,7 @@ async def kill_test(data_dir: Path, port: int, workers: int, args: argparse.Name
 
 
 async def main_async(args: argparse.Namespace) -> int:
+    print(f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory(prefix="calmdesk-bench-") as folder:
         data_dir = Path(folder)
         token = prepare(data_dir)
@@ -304,8 +322,10 @@ async def main_async(args: argparse.Namespace) -> int:
                  args.webhook_rate),
             ):  # fmt: skip
                 phase = Phase(name)
+                cpu_before = group_cpu_seconds(server.pid)
                 await drive(phase, make, total=args.requests, concurrency=args.concurrency,
                             seconds=args.seconds, rate=rate)  # fmt: skip
+                phase.server_cpu = group_cpu_seconds(server.pid) - cpu_before
                 print(phase.report(), flush=True)
         finally:
             stop_server(server)
