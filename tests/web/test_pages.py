@@ -65,6 +65,13 @@ def test_agent_sees_own_incidents_but_no_supervisor_pages(web: TestClient, shop:
     assert web.get("/settings").status_code == 403
     listing = web.get("/incidents").text
     assert f'href="/incidents/{shop.incident_id}"' in listing
+    detail = web.get(f"/incidents/{shop.incident_id}").text
+    assert "/amend" not in detail  # amending is for supervisors, as in the API
+    refused = web.post(
+        f"/incidents/{shop.incident_id}/amend",
+        data={"csrf_token": csrf(detail), "status": "closed", "reason": "done"},
+    )
+    assert refused.status_code == 403
     page = web.get(f"/clients/{shop.client_id}").text
     assert 'value="approve"' not in page  # agents cannot decide
 

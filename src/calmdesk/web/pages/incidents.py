@@ -316,7 +316,8 @@ def _detail(
     return render(
         request, "incidents/detail.html", viewer=viewer, incident=incident, history=history,
         chain_ok=chain.ok and not problems, chain_events=chain.events, problems=problems,
-        may_export=viewer.may("incidents:all"), status_code=status_code, **_choices(), **extra,
+        may_export=viewer.may("incidents:all"), may_amend=viewer.may("incidents:all"),
+        status_code=status_code, **_choices(), **extra,
     )  # fmt: skip
 
 
@@ -324,8 +325,8 @@ def _detail(
 async def amend_incident(
     incident_id: int, request: Request, viewer: ViewerDep, database: DatabaseDep
 ) -> Response:
-    """Record an amendment: only the fields that changed, with the reason."""
-    viewer.require("incidents:create")
+    """Record an amendment: only the fields that changed, with the reason (supervisors)."""
+    viewer.require("incidents:all")
     form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
     try:
         with database.write() as session:
