@@ -203,7 +203,7 @@ def test_someone_elses_conversation_is_not_shown(web: TestClient, shop: Shop) ->
                                       "password": PASSWORD})  # fmt: skip
     web.cookies.clear()
     sign_in(web, "pekka")
-    assert web.get(f"/inbox/{shop.conversation_id}").status_code == 403
+    assert web.get(f"/inbox/{shop.conversation_id}").status_code == 404
     assert "Reklamacja" not in web.get("/inbox").text
 
 

@@ -7,6 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 
+from calmdesk.api.routes.conversations import visible
 from calmdesk.domain.vocabulary import CHANNELS
 from calmdesk.errors import CalmdeskError
 from calmdesk.store import clients, conversations
@@ -122,11 +123,9 @@ def conversation_page(
     viewer.require("conversations:own")
     try:
         with database.read() as session:
-            conversation = conversations.get_conversation(
-                session, org_id=viewer.caller.org_id, conversation_id=conversation_id
-            )
-            if not _sees_all(viewer) and conversation.assigned_user_id != viewer.caller.user_id:
-                raise PageProblem(403, "conversations:all")
+            # The API's own rule: others' conversations do not exist for an agent.
+            conversation = visible(viewer.caller, conversations.get_conversation(
+                session, org_id=viewer.caller.org_id, conversation_id=conversation_id))  # fmt: skip
             messages = conversations.list_messages(
                 session, org_id=viewer.caller.org_id, conversation_id=conversation_id
             )

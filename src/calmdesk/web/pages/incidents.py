@@ -11,6 +11,7 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 
+from calmdesk.api.routes.conversations import visible
 from calmdesk.domain.clock import parse_moment, utc_iso, utcnow
 from calmdesk.domain.incident_draft import ConversationMessage
 from calmdesk.domain.incident_draft import draft_incident as domain_draft
@@ -139,14 +140,8 @@ def _draft_stored(
     viewer: Viewer, database: Any, conversation_id: int
 ) -> tuple[IncidentFields, str]:
     with database.read() as session:
-        conversation = conversations.get_conversation(
-            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
-        )
-        if (
-            not viewer.may("conversations:all")
-            and conversation.assigned_user_id != viewer.caller.user_id
-        ):
-            raise NotFound(f"conversation {conversation_id} does not exist")
+        visible(viewer.caller, conversations.get_conversation(
+            session, org_id=viewer.caller.org_id, conversation_id=conversation_id))  # fmt: skip
         fields = drafts.draft_from_conversation(
             session, org_id=viewer.caller.org_id, conversation_id=conversation_id
         )
