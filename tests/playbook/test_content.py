@@ -7,9 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.playbook.conftest import build_analysis
 
 from calmdesk.errors import InvalidInput
+from calmdesk.playbook import respond
 from calmdesk.playbook.content import DATA_DIR, PURPOSES, load_content
+from calmdesk.playbook.schemas import parse_request
+from calmdesk.settings import Settings
 
 
 @pytest.fixture
@@ -104,3 +108,21 @@ def test_broken_yaml_is_reported(playbook_dir: Path) -> None:
     (playbook_dir / "pl" / "signals.yaml").write_text("language: pl\nfacts: [", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"signals\.yaml: not valid YAML"):
         load_content("pl", playbook_dir)
+
+
+def test_assist_uses_the_business_playbook(playbook_dir: Path) -> None:
+    def change(data: dict) -> None:  # type: ignore[type-arg]
+        data["templates"]["answer"]["formal"] = [
+            "Dziękujemy za pytanie{details}. Salon Bella odpowie w tej rozmowie. Czy coś jeszcze?"
+        ]
+
+    edit(playbook_dir / "pl" / "replies.yaml", change)
+    request = parse_request(
+        {"messages": [{"role": "client", "text": "Czy jesteście otwarci w sobotę?"}]}
+    )
+    question = build_analysis("pl", intents=["question"])
+    result = respond(request, [question], None, settings=Settings(playbook_dir=playbook_dir))
+    assert result["stage"] == "calm"
+    assert result["suggested_replies"][0]["text"] == (
+        "Dziękujemy za pytanie (data: sobota). Salon Bella odpowie w tej rozmowie. Czy coś jeszcze?"
+    )
