@@ -104,6 +104,11 @@ def test_errors_name_the_file_and_the_key(
     assert message in str(caught.value)
 
 
+def test_a_missing_playbook_directory_is_an_error(tmp_path: Path) -> None:
+    with pytest.raises(InvalidInput, match="CALMDESK_PLAYBOOK_DIR: .* is not a directory"):
+        load_content("pl", tmp_path / "nowhere")
+
+
 def test_broken_yaml_is_reported(playbook_dir: Path) -> None:
     (playbook_dir / "pl" / "signals.yaml").write_text("language: pl\nfacts: [", encoding="utf-8")
     with pytest.raises(InvalidInput, match=r"signals\.yaml: not valid YAML"):

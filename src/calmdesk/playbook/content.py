@@ -103,6 +103,8 @@ def load_content(language: str, override_dir: Path | None = None) -> LanguageCon
     """The validated playbook content of ``language`` (read once per process)."""
     if language not in LANGUAGES:
         raise InvalidInput(f"playbook: no content for language {language!r}")
+    if override_dir is not None and not override_dir.is_dir():
+        raise InvalidInput(f"CALMDESK_PLAYBOOK_DIR: {override_dir} is not a directory")
     return LanguageContent(
         language=language,
         replies=_parse_replies(*_read(language, "replies.yaml", override_dir)),
