@@ -88,7 +88,7 @@ def _base_plan(
     # "none"; a business at fault always has something to put right.
     mildly_negative = last.negativity >= MILD and last.analysis.severity != "none"
     if last.intents & PROBLEM_INTENTS or last.request or mildly_negative or company_at_fault:
-        return _resolve(last, has_facts=has_facts)
+        return _resolve(has_facts=has_facts)
     return _calm(last, has_facts=has_facts)
 
 
@@ -160,7 +160,7 @@ def _deescalate(reading: Reading, last: ClientTurn, *, has_facts: bool) -> Plan:
     return plan
 
 
-def _resolve(last: ClientTurn, *, has_facts: bool) -> Plan:
+def _resolve(*, has_facts: bool) -> Plan:
     plan = Plan("resolve")
     plan.add("paraphrase", "Confirm the problem in your own words before solving it.")
     if not has_facts:
