@@ -12,17 +12,19 @@ from typer.testing import CliRunner
 
 from calmdesk.cli import train as train_cli
 from calmdesk.engine import weights
-from calmdesk.engine.textfeatures import Featuriser
+from calmdesk.engine.textfeatures import FeatureSettings, Featuriser
 from calmdesk.errors import InvalidInput
 from calmdesk.train import evaluate, pipeline
 
 FIXTURES = Path(__file__).with_name("fixtures")
+SMALL = FeatureSettings(n_features=2**12)
+"""A narrow hash space keeps fixture training to seconds."""
 
 
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("models")
-    pipeline.train(FIXTURES, out, seed=3, per_language=40)
+    pipeline.train(FIXTURES, out, seed=3, per_language=40, features=SMALL)
     return out
 
 
@@ -44,13 +46,14 @@ def test_training_writes_loadable_models(trained: Path) -> None:
 def test_trained_heads_separate_the_fixture_classes(trained: Path) -> None:
     heads = weights.load(trained, "heads")
     assert heads is not None
-    features = Featuriser().transform(["ty głupi debilu", "Dziękuję za szybką odpowiedź"])
+    assert heads.manifest["features"]["n_features"] == SMALL.n_features
+    features = Featuriser(SMALL).transform(["ty głupi debilu", "Dziękuję za szybką odpowiedź"])
     abuse = heads.probabilities(features)[:, heads.column("abuse.pl")]
     assert abuse[0] > abuse[1]
 
 
 def test_training_is_deterministic(trained: Path, tmp_path: Path) -> None:
-    pipeline.train(FIXTURES, tmp_path, seed=3, per_language=40)
+    pipeline.train(FIXTURES, tmp_path, seed=3, per_language=40, features=SMALL)
     for stem in ("heads", "language"):
         with np.load(trained / f"{stem}.npz") as a, np.load(tmp_path / f"{stem}.npz") as b:
             assert all(np.array_equal(a[key], b[key]) for key in a.files)

@@ -29,8 +29,8 @@ from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 class FusionWeights:
     """How far a rule hit pulls the model score towards the rule's confidence (0..1)."""
 
-    abuse_from_profanity: float = 0.35
-    abuse_from_other: float = 0.7
+    abuse_from_profanity: float = 0.2
+    abuse_from_other: float = 1.0
     category: float = 0.7
     emotion: float = 0.5
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +18,8 @@ from calmdesk.engine import weights
 from calmdesk.engine.language import LANGUAGE_HEADS
 from calmdesk.engine.language import STEM as LANGUAGE_STEM
 from calmdesk.engine.models import HEADS_STEM
-from calmdesk.engine.textfeatures import Featuriser
-from calmdesk.train import calibration, data, heads, language, tasks
+from calmdesk.engine.textfeatures import FeatureSettings, Featuriser
+from calmdesk.train import calibration, data, heads, language, retune, tasks
 
 Progress = Callable[[str, int, int], None]
 """Called as ``progress(step description, done, total)``."""
@@ -30,15 +31,20 @@ def train(
     *,
     seed: int = 13,
     per_language: int = language.PER_LANGUAGE,
+    features: FeatureSettings | None = None,
     progress: Progress | None = None,
 ) -> dict[str, Any]:
-    """Train every model from ``data_dir`` into ``out_dir``; returns the training report."""
+    """Train every model from ``data_dir`` into ``out_dir``; returns the training report.
+
+    ``features`` other than the default (a narrower hash space) are for quick tests only: the
+    engine reads shipped models with the default settings.
+    """
     data.check_data_dir(data_dir)
     report = _Reporter(progress)
     started = time.perf_counter()
     examples = [row for name in data.FILES for row in data.load(data_dir, name, seed)]
     lexicons = {lang: data.load_lexicon(data_dir, lang) for lang in LANGUAGE_HEADS}
-    featuriser = Featuriser()
+    featuriser = Featuriser(features)
     common = {
         "features": featuriser.settings.to_dict(),
         "seed": seed,
@@ -65,9 +71,15 @@ def train(
     matrix = featuriser.transform([row.text for row in examples])
     jobs = tasks.build(examples, lexicons)
     fitted: list[heads.FittedHead] = []
+    model_only: dict[str, float] = {}
     for task in jobs:
         report.step(f"head {task.name}", len(fitted), len(jobs))
-        fitted.append(heads.fit(matrix, task, examples, seed))
+        head = heads.fit(matrix, task, examples, seed)
+        if task.name in retune.RETUNED:
+            report.step(f"head {task.name}: threshold on the fused output", len(fitted), len(jobs))
+            model_only[task.name] = head.threshold
+            head = replace(head, threshold=retune.fused_threshold(matrix, task, head, examples))
+        fitted.append(head)
     written += weights.save(
         out_dir,
         HEADS_STEM,
@@ -79,6 +91,7 @@ def train(
             "kind": "heads",
             **common,
             "thresholds": {head.name: round(head.threshold, 5) for head in fitted},
+            "model_only_thresholds": {name: round(t, 5) for name, t in model_only.items()},
             "validation": {head.name: head.validation for head in fitted},
         },
     )
