@@ -136,3 +136,27 @@ def test_backoff_grows_and_gives_up(world: World) -> None:
         [item] = api_support.list_outbox(session, org_id=org)
         assert item.attempts == MAX_ATTEMPTS and item.sent_at is None
         assert "no active slack_webhook" in (item.last_error or "")
+
+
+def test_zammad_threat_gets_an_internal_note_on_the_ticket(
+    client: TestClient, world: World, receiver: FakeHttpReceiver
+) -> None:
+    from tests.api.test_webhooks import signed_zammad, zammad_payload
+
+    with world.database.write() as session:
+        tokens.save_integration(
+            session, org_id=world.orgs["acme"], kind="zammad", secret=SECRET,
+            config={"base_url": receiver.url, "api_token": "zm-token"}, actor=Actor.system("t"),
+        )  # fmt: skip
+    html = "<p>Jos ette palauta rahojani, <b>tapan teidät</b>.</p>"  # "I will kill you"
+    body = json.dumps(zammad_payload(900, html)).encode()
+    response = client.post(
+        "/api/v1/webhooks/zammad/acme", content=body, headers=signed_zammad(body, "zn-1")
+    )
+    assert response.status_code == 200 and response.json()["stage"] == "safety"
+    assert deliver_due(world.database) == (1, 0)
+    [note] = receiver.received
+    assert note.path == "/api/v1/ticket_articles"
+    assert note.headers["authorization"] == "Token token=zm-token"
+    assert note.body["ticket_id"] == 81 and note.body["internal"] is True
+    assert note.body["type"] == "note" and "safety" in note.body["body"]
