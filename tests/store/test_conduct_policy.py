@@ -130,6 +130,7 @@ def test_recommendation_needs_a_supervisor_and_becomes_the_standing(
     with db.read() as session:
         before = policy.client_standing(session, org_id=org_id, client_id=client_id)
     assert before.may_book_online and before.deposit_percent is None
+    assert before.history == {"no_show": 2}
     assert before.pending_recommendation == {
         "id": rec_id,
         "level": "deposit_required",

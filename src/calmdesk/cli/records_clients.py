@@ -129,6 +129,9 @@ def clients_standing(
         typer.echo(f"  why: {reason}")
     if standing.review_at is not None:
         typer.echo(f"  review by: {standing.review_at:%Y-%m-%d}")
+    if standing.history:
+        seen = ", ".join(f"{label('conduct', k, lang)} × {n}" for k, n in standing.history.items())
+        typer.echo(f"  history: {seen}")
     if standing.pending_recommendation:
         rec = standing.pending_recommendation
         percent = f" {rec['percent']}%" if rec["percent"] else ""

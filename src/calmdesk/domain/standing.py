@@ -42,6 +42,8 @@ class Standing:
     why: list[str] = field(default_factory=list)
     review_at: datetime | None = None
     pending_recommendation: dict[str, Any] | None = None
+    history: dict[str, int] = field(default_factory=dict)
+    """How many conduct events of each kind, good ones included (context, not a verdict)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -55,6 +57,7 @@ class Standing:
             "why": list(self.why),
             "review_at": self.review_at.isoformat() if self.review_at else None,
             "pending_recommendation": self.pending_recommendation,
+            "history": dict(self.history),
         }
 
 

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from calmdesk.domain.clock import utcnow
@@ -18,7 +18,13 @@ from calmdesk.errors import Conflict, InvalidInput, NotFound
 from calmdesk.store import audit
 from calmdesk.store.clients import get_client
 from calmdesk.store.conduct import conduct_by_client, recent_cutoff
-from calmdesk.store.models import Decision, Organisation, PolicyRuleSet, Recommendation
+from calmdesk.store.models import (
+    ConductEvent,
+    Decision,
+    Organisation,
+    PolicyRuleSet,
+    Recommendation,
+)
 
 
 def set_policy(session: Session, *, org_id: int, source: str, actor: Actor) -> Policy:
@@ -331,6 +337,12 @@ def client_standing(
     get_client(session, org_id=org_id, client_id=client_id)
     views = _decisions_by_client(session, org_id, client_id).get(client_id, [])
     result = standing(client_id, views, now)
+    counts = session.execute(
+        select(ConductEvent.kind, func.count())
+        .where(ConductEvent.org_id == org_id, ConductEvent.client_id == client_id)
+        .group_by(ConductEvent.kind)
+    )
+    result.history = {kind: count for kind, count in sorted(counts.tuples())}
     pending = list_recommendations(session, org_id=org_id, client_id=client_id)
     if pending:
         rec = pending[0]
