@@ -105,7 +105,7 @@ def test_errors_name_the_file_and_the_key(
 
 
 def test_a_missing_playbook_directory_is_an_error(tmp_path: Path) -> None:
-    with pytest.raises(InvalidInput, match="CALMDESK_PLAYBOOK_DIR: .* is not a directory"):
+    with pytest.raises(InvalidInput, match=r"CALMDESK_PLAYBOOK_DIR: .* is not a directory"):
         load_content("pl", tmp_path / "nowhere")
 
 
