@@ -342,7 +342,7 @@ def client_standing(
         .where(ConductEvent.org_id == org_id, ConductEvent.client_id == client_id)
         .group_by(ConductEvent.kind)
     )
-    result.history = {kind: count for kind, count in sorted(counts.tuples())}
+    result.history = {row[0]: row[1] for row in sorted(counts, key=lambda row: row[0])}
     pending = list_recommendations(session, org_id=org_id, client_id=client_id)
     if pending:
         rec = pending[0]
