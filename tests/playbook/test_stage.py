@@ -68,6 +68,17 @@ def test_threats_and_harassment_put_safety_first(category: str) -> None:
     ]
 
 
+def test_a_likely_threat_is_enough_for_safety() -> None:
+    # Safety first: 0.4 already calls for it, where other abuse needs 0.5.
+    likely = build_analysis("fi", abuse={"sexual_harassment": 0.45}, at_staff=False)
+    likely.severity = "medium"
+    result = plan([client()], [likely])
+    assert result.stage == "safety"
+    assert "sexual harassment" in result.reasons["ensure_staff_safety"]
+    unlikely = build_analysis("fi", abuse={"threat": 0.3}, emotions={"anger": 0.7})
+    assert plan([client()], [unlikely]).stage == "de-escalate"
+
+
 def test_an_earlier_threat_keeps_safety_until_taken_back() -> None:
     threat = build_analysis(abuse={"threat": 0.9}, at_staff=True)
     later = build_analysis(emotions={"anger": 0.4})

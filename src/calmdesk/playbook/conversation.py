@@ -17,6 +17,9 @@ EXPRESSED = 0.3
 """The bar for a negative emotion the engine can point to in the client's words."""
 CATEGORY_HIT = 0.5
 """An abuse category at or above this counts as present."""
+DANGER_HIT = 0.4
+"""Threats and sexual harassment count from this lower score: staff safety comes first, and a
+needless supervisor call costs far less than a missed threat."""
 TREND_STEP = 0.25
 """How much the client's level must move to call the mood rising or falling."""
 PROBLEM_INTENTS = frozenset(
@@ -61,9 +64,10 @@ class ClientTurn:
     @property
     def danger(self) -> bool:
         """A threat of violence or sexual harassment: staff safety comes first."""
+        categories = self.analysis.abuse.categories
         return (
-            self.category("threat")
-            or self.category("sexual_harassment")
+            categories.get("threat", 0.0) >= DANGER_HIT
+            or categories.get("sexual_harassment", 0.0) >= DANGER_HIT
             or self.analysis.severity == "critical"
         )
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from calmdesk.playbook.conversation import ClientTurn, Reading
+from calmdesk.playbook.conversation import DANGER_HIT, ClientTurn, Reading
 
 _QUOTE_CHARS = 80
 _CATEGORY_NAMES = {
@@ -20,7 +20,7 @@ def recommend_incident(reading: Reading) -> dict[str, object]:
         for category, name in _CATEGORY_NAMES.items():
             if category == "discrimination" and not _discrimination(turn):
                 continue
-            if turn.category(category) and category not in seen:
+            if _present(turn, category) and category not in seen:
                 seen.add(category)
                 reasons.append(f"{name} in client message {turn.number}: {_quote(turn, category)}")
         if turn.danger and not seen & {"threat", "sexual_harassment"}:
@@ -60,3 +60,10 @@ def _discrimination(turn: ClientTurn) -> bool:
     return turn.analysis.abuse.directed_at_staff or any(
         e.label == "discrimination" for e in turn.analysis.evidence
     )
+
+
+def _present(turn: ClientTurn, category: str) -> bool:
+    """Threats and harassment count from the lower safety bar, other categories from 0.5."""
+    if category in ("threat", "sexual_harassment"):
+        return turn.analysis.abuse.categories.get(category, 0.0) >= DANGER_HIT
+    return turn.category(category)

@@ -93,7 +93,9 @@ def _base_plan(
 
 
 def _safety(last: ClientTurn) -> Plan:
-    what = "sexual harassment" if last.category("sexual_harassment") else "a threat of violence"
+    categories = last.analysis.abuse.categories
+    harassment = categories.get("sexual_harassment", 0.0) > categories.get("threat", 0.0)
+    what = "sexual harassment" if harassment else "a threat of violence"
     if not last.danger:
         what = "an earlier threat or harassment that was not taken back"
     plan = Plan("safety")
