@@ -36,3 +36,16 @@ def test_postgres_database_at_head_matches_the_models(postgres_url: str) -> None
         )
     db.dispose()
     assert diff == []
+
+
+def test_in_memory_sqlite_shares_one_database_between_reads_and_writes() -> None:
+    from calmdesk.domain.people import Actor
+    from calmdesk.store import organisations
+
+    db = Database("sqlite://")
+    db.upgrade()
+    with db.write() as session:
+        organisations.create_organisation(session, slug="a", name="A", actor=Actor.system())
+    with db.read() as session:
+        assert [o.slug for o in organisations.list_organisations(session)] == ["a"]
+    db.dispose()

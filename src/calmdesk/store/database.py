@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import StaticPool
 
 if TYPE_CHECKING:
     from calmdesk.settings import Settings
@@ -51,16 +52,23 @@ class Database:
             database = parsed.database or ""
             if database and database != ":memory:":
                 Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
-            self.read_engine = self._sqlite_engine(immediate=False, echo=echo)
-            self.write_engine = self._sqlite_engine(immediate=True, echo=echo)
+                self.read_engine = self._sqlite_engine(immediate=False, echo=echo)
+                self.write_engine = self._sqlite_engine(immediate=True, echo=echo)
+            else:
+                # An in-memory database exists once per connection: share one connection.
+                self.read_engine = self._sqlite_engine(immediate=True, echo=echo, memory=True)
+                self.write_engine = self.read_engine
         else:
             self.read_engine = create_engine(self.url, echo=echo, pool_pre_ping=True)
             self.write_engine = self.read_engine
         self._reader = sessionmaker(self.read_engine, expire_on_commit=False)
         self._writer = sessionmaker(self.write_engine, expire_on_commit=False)
 
-    def _sqlite_engine(self, *, immediate: bool, echo: bool) -> Engine:
-        engine = create_engine(self.url, echo=echo, connect_args={"check_same_thread": False})
+    def _sqlite_engine(self, *, immediate: bool, echo: bool, memory: bool = False) -> Engine:
+        options: dict[str, Any] = {"poolclass": StaticPool} if memory else {}
+        engine = create_engine(
+            self.url, echo=echo, connect_args={"check_same_thread": False}, **options
+        )
 
         @event.listens_for(engine, "connect")
         def _on_connect(dbapi_connection: Any, _record: Any) -> None:
