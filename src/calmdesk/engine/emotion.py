@@ -65,10 +65,16 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
     found = EmotionFindings(intensity=intensity(reading))
     scores = found.emotions
     cited: dict[str, list[Evidence]] = {name: [] for name in EMOTIONS}
-    for hit in reading.hits:
+    counted: dict[str, set[int]] = {}
+    # Longest cues first, so "a joke" and the "joke" inside it count once.
+    for hit in sorted(reading.hits, key=lambda h: h.first - h.last):
         label = hit.entry.label
         if label not in scores:
             continue
+        covered = counted.setdefault(label, set())
+        if hit.first in covered and hit.last in covered:
+            continue
+        covered.update(range(hit.first, hit.last + 1))
         if reading.negated(hit, reach=2):
             # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
             # a denied worry ("nie martwię się") is no emotion at all.
