@@ -351,3 +351,19 @@ def test_integrations_are_configured_through_the_api_with_secrets_hidden(
         "/api/v1/webhooks/chatwoot/acme", content=event, headers=signed_chatwoot(event, "i-1")
     )
     assert response.status_code == 200 and response.json()["status"] == "stored"
+
+
+def test_helpdesk_conversation_is_assigned_to_the_agent_who_handles_it(
+    client: TestClient, world: World
+) -> None:
+    # Chatwoot's assignee 3 is calmdesk's "agent" (mapped in the integration's config).
+    config = {"base_url": "http://127.0.0.1:9", "api_token": "t", "assignees": {"3": "agent"}}
+    _configure(world, "acme", "chatwoot", config)
+    body = json.dumps(chatwoot_event(4001, "Is my order on its way?")).encode()
+    stored = client.post(
+        "/api/v1/webhooks/chatwoot/acme", content=body, headers=signed_chatwoot(body, "a-1")
+    ).json()
+    mine = client.get("/api/v1/conversations", headers=world.people["acme.agent"].auth).json()
+    assert [c["id"] for c in mine["items"]] == [stored["conversation_id"]]
+    theirs = client.get("/api/v1/conversations", headers=world.people["acme.agent2"].auth).json()
+    assert theirs["items"] == []

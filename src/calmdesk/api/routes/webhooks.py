@@ -128,6 +128,7 @@ def _process(
     stored = store_inbound(
         database, org_id=org_id, inbound=inbound, delivery_key=f"message:{inbound.message_ref}",
         integration_name=name, max_chars=settings.api_max_message_chars,
+        assignees={str(k): str(v) for k, v in dict(config.get("assignees") or {}).items()},
     )  # fmt: skip
     return DeliveryResult(
         status=stored.status, conversation_id=stored.conversation_id,

@@ -36,6 +36,7 @@ class Inbound:
     client: ClientRef
     sent_at: str | None = None
     reply_to: dict[str, Any] = field(default_factory=dict)  # where a note back goes
+    assignee: tuple[str, ...] = ()  # how the sender names the agent handling it (id, login, e-mail)
 
 
 def _dict(value: Any) -> dict[str, Any]:
@@ -44,6 +45,10 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def _str(value: Any) -> str | None:
     return None if value is None or value == "" else str(value)
+
+
+def _names(person: dict[str, Any], *keys: str) -> tuple[str, ...]:
+    return tuple(str(person[k]) for k in keys if person.get(k) not in (None, ""))
 
 
 def _need(payload: dict[str, Any], *path: str) -> Any:
@@ -105,6 +110,7 @@ def parse_chatwoot(payload: dict[str, Any]) -> Inbound | None:
             "account_id": _dict(payload.get("account")).get("id"),
             "conversation_id": conversation.get("id"),
         },
+        assignee=_names(_dict(_dict(conversation.get("meta")).get("assignee")), "id", "email"),
     )
 
 
@@ -151,6 +157,7 @@ def parse_zammad(payload: dict[str, Any]) -> Inbound | None:
         ),
         sent_at=_str(article.get("created_at")),
         reply_to={"ticket_id": ticket_id},
+        assignee=_names(_dict(ticket.get("owner")), "id", "login", "email"),
     )
 
 

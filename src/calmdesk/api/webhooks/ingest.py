@@ -17,7 +17,7 @@ from calmdesk.api.notifications import queue_alert
 from calmdesk.api.webhooks.inbound import Inbound
 from calmdesk.domain.people import Actor
 from calmdesk.errors import InvalidInput, NotFound
-from calmdesk.store import api_support, clients, conversations
+from calmdesk.store import api_support, clients, conversations, organisations
 from calmdesk.store.database import Database
 
 ALERT_STAGES = ("safety", "end_conversation")
@@ -81,6 +81,18 @@ def _client_id(session: Any, org_id: int, inbound: Inbound, actor: Actor) -> int
     return created.id
 
 
+def _assignee(
+    session: Any, org_id: int, names: tuple[str, ...], mapping: dict[str, str]
+) -> int | None:
+    if not names:
+        return None
+    wanted = {mapping[n] for n in names if n in mapping} or set(names)
+    for user in organisations.list_users(session, org_id=org_id, active_only=True):
+        if user.username in wanted or (user.email and user.email in wanted):
+            return user.id
+    return None
+
+
 def _note_text(advice: dict[str, Any]) -> str:
     lines = [f"calmdesk: stage {advice['stage']}"]
     actions = ", ".join(a.replace("_", " ") for a in advice.get("next_actions", []))
@@ -99,8 +111,14 @@ def store_inbound(
     delivery_key: str,
     integration_name: str,
     max_chars: int,
+    assignees: dict[str, str] | None = None,
 ) -> Stored:
-    """Analyse and store one inbound client message exactly once per ``delivery_key``."""
+    """Analyse and store one inbound client message exactly once per ``delivery_key``.
+
+    ``assignees`` maps the sender's agent ids (or logins, e-mails) to calmdesk usernames, so a
+    new conversation is assigned to the agent who handles it there; without a mapping an agent
+    whose username or e-mail equals the sender's login or e-mail is found.
+    """
     if len(inbound.text) > max_chars:
         raise InvalidInput(
             f"message text is {len(inbound.text)} characters, the limit is {max_chars}"
@@ -123,6 +141,7 @@ def store_inbound(
                 session, org_id=org_id, channel=inbound.channel, actor=actor,
                 client_id=_client_id(session, org_id, inbound, actor),
                 external_source=inbound.source, external_id=inbound.conversation_ref,
+                assigned_user_id=_assignee(session, org_id, inbound.assignee, assignees or {}),
             )  # fmt: skip
         message = conversations.add_message(
             session, org_id=org_id, conversation_id=conversation.id, role="client",
