@@ -160,3 +160,23 @@ def test_zammad_threat_gets_an_internal_note_on_the_ticket(
     assert note.headers["authorization"] == "Token token=zm-token"
     assert note.body["ticket_id"] == 81 and note.body["internal"] is True
     assert note.body["type"] == "note" and "safety" in note.body["body"]
+
+
+def test_notify_run_once_sends_what_is_due(sqlite_world: World, receiver: FakeHttpReceiver) -> None:
+    import os
+    import subprocess
+    import sys
+
+    world = sqlite_world
+    _integrations(world, receiver)
+    with world.database.write() as session:
+        api_support.enqueue(session, org_id=world.orgs["acme"], kind="slack", target="default",
+                            payload={"text": "from the command line"})  # fmt: skip
+    env = {**os.environ, "CALMDESK_DATA_DIR": str(world.settings.data_dir)}
+    env.pop("CALMDESK_DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", "from calmdesk.cli import main; main()", "notify", "run", "--once"],
+        env=env, capture_output=True, text=True, timeout=120, check=True,
+    )  # fmt: skip
+    assert done.stdout.strip() == "sent 1, failed 0"
+    assert [r.body["text"] for r in receiver.received] == ["from the command line"]

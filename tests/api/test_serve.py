@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
@@ -62,19 +61,26 @@ def test_serve_end_to_end_with_graceful_shutdown(tmp_path: Path) -> None:
         httpx.post(f"{base}/api/v1/webhooks/generic/acme?secret=query-secret-123", content=b"{}")
 
         # A big batch is in flight when SIGTERM arrives: it must still be answered in full.
-        batch = {"items": [{"text": f"{SECRET_TEXT} {i}"} for i in range(1000)]}
-        result: dict[str, httpx.Response] = {}
-
-        def send() -> None:
-            url = f"{base}/api/v1/analyze"
-            result["r"] = httpx.post(url, json=batch, headers=auth, timeout=60)
-
-        sender = threading.Thread(target=send)
-        sender.start()
-        time.sleep(0.3)
-        server.send_signal(signal.SIGTERM)
-        sender.join(timeout=60)
-        assert result["r"].status_code == 200 and len(result["r"].json()["items"]) == 1000
+        # Sent on a raw socket, so the whole request is on its way before the signal.
+        texts = [f"{SECRET_TEXT} {i}: " + "gdzie jest moja paczka, czekam już tydzień " * 4
+                 for i in range(1000)]  # fmt: skip
+        payload = json.dumps({"items": [{"text": t} for t in texts]}).encode()
+        head = (
+            f"POST /api/v1/analyze HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Authorization: Bearer {token}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n"
+        ).encode()
+        with socket.create_connection(("127.0.0.1", port), timeout=120) as conn:
+            conn.sendall(head + payload)
+            time.sleep(0.5)
+            server.send_signal(signal.SIGTERM)
+            answer = b""
+            while chunk := conn.recv(65536):
+                answer += chunk
+        status_line, _, rest = answer.partition(b"\r\n")
+        assert status_line.startswith(b"HTTP/1.1 200")
+        body = rest.split(b"\r\n\r\n", 1)[1]
+        assert len(json.loads(body)["items"]) == 1000
         # uvicorn re-raises the signal once it has shut down cleanly.
         assert server.wait(timeout=60) in (0, -signal.SIGTERM)
     finally:
