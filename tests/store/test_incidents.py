@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from calmdesk.domain.incidents import IncidentFields, Quote
 from calmdesk.domain.people import Actor
-from calmdesk.errors import InvalidInput, NotFound
+from calmdesk.errors import Forbidden, InvalidInput, NotFound
 from calmdesk.store import clients, incidents, organisations
 from calmdesk.store.database import Database
 
@@ -76,6 +76,20 @@ def test_recorded_incident_reads_back_and_verifies(db: Database, org_id: int, ad
         assert history[1].author == "Administrator"
         report = incidents.verify_chain(session, org_id=org_id)
     assert report.ok and report.events == 3 and report.incidents == 2
+
+
+def test_only_supervisors_amend(db: Database, org_id: int, admin: Actor) -> None:
+    first, _ = _record_two(db, org_id, admin)
+    agent = Actor(name="Anna Nowak", role="agent")
+    with pytest.raises(Forbidden, match="supervisor"), db.write() as session:
+        incidents.amend_incident(
+            session,
+            org_id=org_id,
+            incident_id=first,
+            changes={"severity": "low"},
+            reason="pomyłka",
+            actor=agent,
+        )
 
 
 def test_amendment_needs_a_reason_and_a_real_change(

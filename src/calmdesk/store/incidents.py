@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from calmdesk.domain import chain
 from calmdesk.domain.clock import parse_moment, utc_iso, utcnow
 from calmdesk.domain.incidents import PERSONAL_FIELDS, IncidentFields, amend, split_state
-from calmdesk.domain.people import Actor
+from calmdesk.domain.people import Actor, require_role
 from calmdesk.domain.vocabulary import INCIDENT_SEVERITIES, INCIDENT_STATUSES
 from calmdesk.errors import InvalidInput, NotFound
 from calmdesk.store import audit
@@ -48,7 +48,11 @@ def amend_incident(
     reason: str,
     actor: Actor,
 ) -> Incident:
-    """Correct or update an incident: an amendment event with its author and reason."""
+    """Correct or update an incident: an amendment event with its author and reason.
+
+    Supervisors and admins only: the employee who recorded it asks them to correct it.
+    """
+    require_role(actor, "supervisor", "amending an incident")
     if not reason.strip():
         raise InvalidInput("reason: say why the record is amended")
     incident = get_incident(session, org_id=org_id, incident_id=incident_id)
@@ -79,6 +83,7 @@ def erase_incident_personal(
     session: Session, *, org_id: int, incident_id: int, reason: str, actor: Actor
 ) -> Incident:
     """Remove the personal details of an incident; the chain keeps their commitments."""
+    require_role(actor, "supervisor", "erasing an incident's personal details")
     incident = get_incident(session, org_id=org_id, incident_id=incident_id)
     if incident.personal_erased_at is not None:
         return incident
