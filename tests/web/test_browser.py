@@ -30,6 +30,8 @@ CHROMIUM_ARGS = [
 UPDATE_BUDGET_MS = 300.0
 TIMEZONE = "Europe/Helsinki"  # people type and read local time; calmdesk stores UTC
 
+pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(
@@ -72,8 +74,10 @@ def server(shop: Shop) -> Iterator[str]:
 
 @pytest.fixture()
 def page(server: str) -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
+    # Generous waits: the machine is shared, and a busy moment must not fail a correct page.
+    expect.set_options(timeout=20_000)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
@@ -83,6 +87,7 @@ def page(server: str) -> Iterator[object]:
             base_url=server, viewport={"width": 1024, "height": 768}, locale="en-GB",
             timezone_id=TIMEZONE,
         )  # fmt: skip
+        context.set_default_timeout(30_000)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
         try:
             yield context.new_page()
@@ -161,8 +166,12 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
         for n in range(10)
     ]
     median = statistics.median(timings)
-    print(f"\nassist update after paste: median {median:.1f} ms over {len(timings)} pastes "
-          f"(min {min(timings):.1f}, max {max(timings):.1f})")  # fmt: skip
+    summary = (
+        f"assist update after paste: median {median:.1f} ms over {len(timings)} pastes "
+        f"(min {min(timings):.1f}, max {max(timings):.1f})"
+    )
+    print("\n" + summary)  # shown with -s; the artefact keeps it either way
+    (ARTIFACTS / "assist-update-time.txt").write_text(summary + "\n", encoding="utf-8")
     assert median < UPDATE_BUDGET_MS
 
     # One click logs an incident pre-filled from the conversation.
