@@ -91,3 +91,10 @@ def test_evidence_offsets_index_the_original_for_any_text(text: str) -> None:
         _check_offsets(text, result)
         assert 0.0 <= result["abuse"]["score"] <= 1.0
         assert all(0.0 <= v <= 1.0 for v in result["emotions"].values())
+
+
+def test_short_messages_are_read_in_every_language() -> None:
+    # A one-word message gives language detection little to go on; its abuse is still found.
+    for text in ("perkele", "Idioto!", "vittu"):
+        (result,) = analyze_many([text], "en", use_models=False)
+        assert result.abuse.flagged, text

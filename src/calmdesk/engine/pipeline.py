@@ -21,6 +21,9 @@ from calmdesk.engine.reading import read
 from calmdesk.engine.severity import FLAG_AT, dominant_emotion, severity
 from calmdesk.engine.vocabulary import LANGUAGES
 
+_SHORT = 24
+"""Messages up to this many characters are read with all three languages' lexicons."""
+
 
 def analyze(text: str, lang: str | None = None) -> Analysis:
     """Analyse one message."""
@@ -79,7 +82,7 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
 
 def find(text: str, language: str) -> tuple[Findings, bool]:
     """Rule findings for ``text`` and whether it addresses the employee at all."""
-    reading = read(text, _lexicons(language))
+    reading = read(text, _lexicons(language, text))
     abuse = detect_abuse(reading)
     emotions = detect_emotions(reading, abuse.categories)
     intents = detect_intents(reading, emotions.emotions)
@@ -126,10 +129,13 @@ def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed:
     )
 
 
-def _lexicons(language: str) -> list[Lexicon]:
-    if language in LANGUAGES:
+def _lexicons(language: str, text: str) -> list[Lexicon]:
+    if language in LANGUAGES and len(text) > _SHORT:
         return [lexicon(language)]
-    return [lexicon(code) for code in LANGUAGES]
+    # Nothing to go on, or a message too short for a sure language ("perkele", "Idioto!"):
+    # read it with every language's lexicon, its detected language first.
+    first = [language] if language in LANGUAGES else []
+    return [lexicon(code) for code in first + [c for c in LANGUAGES if c != language]]
 
 
 def _ordered(evidence: list[Evidence]) -> list[Evidence]:
