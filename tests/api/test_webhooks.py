@@ -160,8 +160,9 @@ def test_chatwoot_signature_of_one_org_does_not_open_another(
 @pytest.mark.parametrize(
     "overrides",
     [
-        {"message_type": "outgoing"},
+        {"message_type": "template"},
         {"private": True},  # our own private notes come back: never analysed (no loop)
+        {"private": True, "message_type": "outgoing"},
         {"event": "conversation_status_changed"},
     ],
 )
@@ -227,7 +228,7 @@ def test_zammad_html_article_is_stored_as_text_once(client: TestClient, world: W
     assert [m.text for m in stored] == ["Hei,\ntilaukseni on kadonnut & kukaan ei vastaa!"]
 
 
-@pytest.mark.parametrize("article", [{"sender": "Agent"}, {"internal": True}])
+@pytest.mark.parametrize("article", [{"sender": "System"}, {"internal": True}])
 def test_zammad_agent_and_internal_articles_are_ignored(
     client: TestClient, world: World, article: dict[str, Any]
 ) -> None:
@@ -367,3 +368,24 @@ def test_helpdesk_conversation_is_assigned_to_the_agent_who_handles_it(
     assert [c["id"] for c in mine["items"]] == [stored["conversation_id"]]
     theirs = client.get("/api/v1/conversations", headers=world.people["acme.agent2"].auth).json()
     assert theirs["items"] == []
+
+
+def test_an_agents_warning_in_chatwoot_makes_the_next_insult_end_the_conversation(
+    client: TestClient, world: World
+) -> None:
+    _configure(world, "acme", "chatwoot", {"base_url": "http://127.0.0.1:9", "api_token": "t"})
+    url = "/api/v1/webhooks/chatwoot/acme"
+
+    def send(message_id: int, text: str, **overrides: Any) -> dict[str, Any]:
+        body = json.dumps(chatwoot_event(message_id, text, **overrides)).encode()
+        response = client.post(url, content=body, headers=signed_chatwoot(body, f"w-{message_id}"))
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    assert send(5001, "You are a useless idiot.")["stage"] == "boundary_warning"
+    warning = "If the insults continue, I will have to end this conversation."
+    reply = send(5002, warning, message_type="outgoing", sender={"id": 3, "type": "user"})
+    assert reply["status"] == "stored" and "stage" not in reply  # stored, not analysed
+    assert send(5003, "Shut up, you stupid idiot.")["stage"] == "end_conversation"
+    stored = _messages(world, "acme")
+    assert [m.text for m in stored][1] == warning and stored[1].analysis is None

@@ -36,6 +36,8 @@ class Inbound:
     client: ClientRef
     sent_at: str | None = None
     reply_to: dict[str, Any] = field(default_factory=dict)  # where a note back goes
+    role: str = "client"  # "agent" for the staff's public replies (kept for the boundary protocol)
+    kind: str | None = None  # e.g. "boundary_warning"
     assignee: tuple[str, ...] = ()  # how the sender names the agent handling it (id, login, e-mail)
 
 
@@ -75,11 +77,13 @@ _CHATWOOT_CHANNELS = {
 
 
 def parse_chatwoot(payload: dict[str, Any]) -> Inbound | None:
-    """A Chatwoot ``message_created`` event from the contact, or None."""
-    if payload.get("event") != "message_created":
+    """A Chatwoot ``message_created`` event: the contact's message, an agent's public reply
+    (stored, not analysed: a boundary warning counts), or None for anything else."""
+    if payload.get("event") != "message_created" or payload.get("private") is True:
+        return None  # private notes, our own included: never analysed or answered (no loops)
+    role = {"incoming": "client", "outgoing": "agent"}.get(str(payload.get("message_type")))
+    if role is None:
         return None
-    if payload.get("message_type") != "incoming" or payload.get("private") is True:
-        return None  # agents' replies and our own private notes: never analysed (no loops)
     if payload.get("content_type") not in (None, "text"):
         return None
     text = payload.get("content")
@@ -110,6 +114,7 @@ def parse_chatwoot(payload: dict[str, Any]) -> Inbound | None:
             "account_id": _dict(payload.get("account")).get("id"),
             "conversation_id": conversation.get("id"),
         },
+        role=role,
         assignee=_names(_dict(_dict(conversation.get("meta")).get("assignee")), "id", "email"),
     )
 
@@ -124,12 +129,14 @@ _ZAMMAD_CHANNELS = {
 
 
 def parse_zammad(payload: dict[str, Any]) -> Inbound | None:
-    """A Zammad trigger payload whose article is from the customer and not internal, or None."""
+    """A Zammad trigger payload: a customer's article, an agent's public reply (stored, not
+    analysed), or None for internal notes and system articles."""
     article = _dict(payload.get("article"))
     ticket = _dict(payload.get("ticket"))
-    if not article:
+    if not article or article.get("internal") is True:
         return None
-    if article.get("sender") != "Customer" or article.get("internal") is True:
+    role = {"Customer": "client", "Agent": "agent"}.get(str(article.get("sender")))
+    if role is None:
         return None
     body = article.get("body")
     if not isinstance(body, str):
@@ -157,6 +164,7 @@ def parse_zammad(payload: dict[str, Any]) -> Inbound | None:
         ),
         sent_at=_str(article.get("created_at")),
         reply_to={"ticket_id": ticket_id},
+        role=role,
         assignee=_names(_dict(ticket.get("owner")), "id", "login", "email"),
     )
 
@@ -165,10 +173,12 @@ def parse_generic(payload: dict[str, Any]) -> Inbound | None:
     """calmdesk's own simple format for any helpdesk or chat tool (see docs/api.md).
 
     ``{"conversation_id", "message_id", "text", "role": "client"|"agent", "channel",
-    "client": {"id", "name", "email", "phone"}, "sent_at"}``; only client messages are analysed.
+    "client": {"id", "name", "email", "phone"}, "sent_at", "kind"}``; client messages are
+    analysed, agent messages stored as context (``kind: "boundary_warning"`` marks a warning).
     """
-    if payload.get("role", "client") != "client":
-        return None
+    role = payload.get("role", "client")
+    if role not in ("client", "agent"):
+        raise InvalidInput("body.role: 'client' or 'agent'")
     text = _need(payload, "text")
     if not isinstance(text, str):
         raise InvalidInput("body.text: must be a string")
@@ -187,4 +197,6 @@ def parse_generic(payload: dict[str, Any]) -> Inbound | None:
             phone=_str(client.get("phone")),
         ),
         sent_at=_str(payload.get("sent_at")),
+        role=str(role),
+        kind=_str(payload.get("kind")),
     )

@@ -123,9 +123,14 @@ def store_inbound(
         raise InvalidInput(
             f"message text is {len(inbound.text)} characters, the limit is {max_chars}"
         )
-    history = _history(database, org_id, inbound)
-    advice, latest = advise([*history, Turn("client", inbound.text)])
-    analysis = latest or engine.analyze(inbound.text)
+    advice: dict[str, Any] | None = None
+    analysis: dict[str, Any] | None = None
+    if inbound.role == "client":
+        # Agents' replies are stored as context (a boundary warning changes the next stage),
+        # neither analysed nor answered.
+        history = _history(database, org_id, inbound)
+        advice, latest = advise([*history, Turn("client", inbound.text)])
+        analysis = latest or engine.analyze(inbound.text)
     stage = advice["stage"] if advice else None
     actor = Actor(name=f"webhook:{inbound.source}")
     with database.write() as session:
@@ -144,9 +149,9 @@ def store_inbound(
                 assigned_user_id=_assignee(session, org_id, inbound.assignee, assignees or {}),
             )  # fmt: skip
         message = conversations.add_message(
-            session, org_id=org_id, conversation_id=conversation.id, role="client",
+            session, org_id=org_id, conversation_id=conversation.id, role=inbound.role,
             text=inbound.text, actor=actor, analysis=analysis, external_id=inbound.message_ref,
-            stage=stage,
+            stage=stage, kind=inbound.kind,
         )  # fmt: skip
         if advice and stage in NOTE_STAGES and inbound.reply_to:
             note = _note_text(advice)
@@ -155,7 +160,7 @@ def store_inbound(
             api_support.enqueue(
                 session, org_id=org_id, kind=kind, target=integration_name, payload=payload
             )
-        if stage in ALERT_STAGES:
+        if stage in ALERT_STAGES and analysis is not None:
             alert_supervisors(
                 session, org_id=org_id, conversation_id=conversation.id, stage=str(stage),
                 severity=analysis["severity"],
@@ -163,5 +168,5 @@ def store_inbound(
             )  # fmt: skip
         return Stored(
             status="stored", conversation_id=conversation.id, message_id=message.id, stage=stage,
-            severity=analysis["severity"],
+            severity=analysis["severity"] if analysis else None,
         )  # fmt: skip
