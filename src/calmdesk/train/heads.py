@@ -11,7 +11,7 @@ from sklearn.linear_model import LogisticRegression
 
 from calmdesk.train import calibration
 from calmdesk.train.data import Example
-from calmdesk.train.tasks import KOMENTARZE_CRITICISM, Task
+from calmdesk.train.tasks import KOMENTARZE_CRITICISM, XED, Task
 
 MAX_CRITICISM_FLAGGED = 0.12
 """Share of Komentarze criticism the Polish abuse head may flag on validation (target 0.15)."""
@@ -79,6 +79,8 @@ def _groups(task: Task, sources: np.ndarray, truth: np.ndarray) -> dict[str, np.
         if source.endswith("_neutral"):
             emotional = source.removesuffix("_neutral")
             groups[f"{emotional}+neutral"] = mask | (sources == emotional)
+        elif source == "poleval" and task.language == "pl" and task.head in XED:
+            groups["xed_pl+poleval"] = mask | (sources == "xed_pl")
         elif truth[mask].sum() >= 3:
             groups[source] = mask
     return {name: mask for name, mask in groups.items() if truth[mask].sum() >= 3}

@@ -10,7 +10,9 @@ Label mappings (documented in docs/model-card.md):
 - threat: no head. Komentarze has 36 "Groźby karalne" rows, too few to set a threshold that
   doesn't raise false "critical" alarms; the engine's threat rules decide alone.
 - profanity: weak lexicon labels (BAN-PL, LDNOOBW, calmdesk's Finnish stems).
-- emotions: XED anger/fear/sadness/joy -> anger/anxiety/sadness/satisfaction (XED neutral = 0);
+- emotions: XED anger/fear/sadness/joy -> anger/anxiety/sadness/satisfaction (XED neutral = 0;
+  Polish XED has no neutral lines, so harmless PolEval tweets stand in for them when the Polish
+  thresholds are chosen, never in training);
   GoEmotions per ``GOEMOTIONS`` below.
 """
 
@@ -122,6 +124,9 @@ def _weights(examples: Sequence[Example], task: Task) -> np.ndarray | None:
                 for i in task.rows
             ]
         )
+    if task.language == "pl" and task.head in XED:
+        # PolEval rows only steer the threshold (see heads.objective); they aren't emotion data.
+        return np.asarray([0.0 if examples[i].source == "poleval" else 1.0 for i in task.rows])
     if task.name == "abuse.en":
         # Davidson's "offensive" is mostly slang vulgarity; it should inform, not dominate.
         return np.asarray([0.3 if examples[i].source == "davidson" else 1.0 for i in task.rows])
@@ -187,6 +192,8 @@ def _emotion(emotion: str, language: str) -> Label:
     xed_sources = {f"xed_{language}", f"xed_{language}_neutral"}
 
     def label(r: Example) -> int | None:
+        if language == "pl" and r.source == "poleval" and not r.labels["harmful"]:
+            return 0  # stand-in for the neutral lines Polish XED lacks: tuning only (weight 0)
         if r.source in xed_sources and emotion in XED:
             return int(any(e in XED[emotion] for e in r.labels["emotions"]))
         if r.source == "goemotions" and language == "en":
