@@ -256,6 +256,7 @@ def test_reply_templates_are_checked_before_use(web: TestClient) -> None:
 def test_reply_templates_saved_to_the_playbook_directory(shop: Shop, tmp_path: Path) -> None:
     from calmdesk.api.app import create_app
 
+    (tmp_path / "playbook").mkdir()
     settings = shop.settings.model_copy(update={"playbook_dir": tmp_path / "playbook"})
     source = (content.DATA_DIR / "en" / "replies.yaml").read_text(encoding="utf-8")
     changed = source.replace("Thank you", "Many thanks", 1)
