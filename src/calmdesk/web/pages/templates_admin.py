@@ -45,10 +45,14 @@ def _page(
     override_dir = request.app.state.settings.playbook_dir
     if language not in LANGUAGES:
         language = viewer.language
-    current = content.load_content(language, override_dir)
+    try:
+        templates = content.load_content(language, override_dir).replies.templates
+    except CalmdeskError as exc:  # e.g. a playbook directory that is missing or broken
+        templates = {}
+        extra.setdefault("error", str(exc))
     return render(
         request, "settings/templates.html", viewer=viewer, language_shown=language,
-        templates=current.replies.templates, source=text or _source(language, override_dir),
+        templates=templates, source=text or _source(language, override_dir),
         can_save=override_dir is not None, status_code=status_code, **extra,
     )  # fmt: skip
 
