@@ -15,7 +15,7 @@ import time
 from datetime import timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 
 from calmdesk.domain.clock import utcnow
 from calmdesk.domain.people import Actor
@@ -28,8 +28,11 @@ from calmdesk.store.policy import evaluate_clients, refresh_recommendations
 TARGET_SECONDS = 10.0
 
 
-def populate(db: Database, clients: int, per_client: int, seed: int = 7) -> int:
-    """An organisation with ``clients`` clients and about ``per_client`` events each."""
+def populate(db: Database, clients: int, per_client: int, seed: int = 7) -> tuple[int, int]:
+    """An organisation with ``clients`` clients and about ``per_client`` events each.
+
+    Returns (organisation id, number of events).
+    """
     rng = random.Random(seed)
     now = utcnow()
     kinds = [k for k in CONDUCT_KINDS if k != "abuse"]
@@ -44,7 +47,7 @@ def populate(db: Database, clients: int, per_client: int, seed: int = 7) -> int:
             [{"org_id": org_id, "display_name": f"Client {i}", "created_at": now}
              for i in range(clients)],
         )  # fmt: skip
-        ids = list(session.scalars(Client.__table__.select().with_only_columns(Client.id)))
+        ids = list(session.scalars(select(Client.id).where(Client.org_id == org_id)))
         events = []
         for client_id in ids:
             for _ in range(rng.randint(per_client // 2, per_client * 3 // 2)):
@@ -57,24 +60,30 @@ def populate(db: Database, clients: int, per_client: int, seed: int = 7) -> int:
                 })  # fmt: skip
         for start in range(0, len(events), 10_000):
             session.execute(insert(ConductEvent), events[start : start + 10_000])
-    return len(events)
+    return org_id, len(events)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=10_000)
     parser.add_argument("--events-per-client", type=int, default=8)
+    parser.add_argument(
+        "--database-url",
+        help="An empty PostgreSQL database to use instead of a temporary SQLite file.",
+    )
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        db = Database(f"sqlite:///{Path(folder) / 'calmdesk.db'}")
+        db = Database(args.database_url or f"sqlite:///{Path(folder) / 'calmdesk.db'}")
         db.upgrade()
-        events = populate(db, args.clients, args.events_per_client)
+        org_id, events = populate(db, args.clients, args.events_per_client)
         started = time.perf_counter()
         with db.read() as session:
-            results = evaluate_clients(session, org_id=1)
+            results = evaluate_clients(session, org_id=org_id)
         evaluated = time.perf_counter()
         with db.write() as session:
-            created = refresh_recommendations(session, org_id=1, actor=Actor.system("benchmark"))
+            created = refresh_recommendations(
+                session, org_id=org_id, actor=Actor.system("benchmark")
+            )
         done = time.perf_counter()
         db.dispose()
     levels: dict[str, int] = {}
