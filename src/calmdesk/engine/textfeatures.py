@@ -25,9 +25,8 @@ from sklearn.utils import murmurhash3_32
 N_FEATURES = 2**18
 """Width of the hashed feature space; part of every shipped model's manifest."""
 
-_URL = re.compile(r"https?://\S+|www\.\S+|\bURL\b")
-_MENTION = re.compile(r"@\w+")
-_HASHTAG = re.compile(r"#(\w)")
+_NOISE = re.compile(r"https?://\S+|www\.\S+|\bURL\b|@\w+|#(?=\w)")
+"""URLs, user mentions and hashtag signs (the tag's word stays)."""
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _SPACE = re.compile(r"\s+")
 _FOLD = str.maketrans(
@@ -62,16 +61,14 @@ class FeatureSettings:
 
 def clean(text: str) -> str:
     """Text without URLs, user mentions and hashtag signs, whitespace collapsed."""
-    text = _URL.sub(" ", text)
-    text = _MENTION.sub(" ", text)
-    text = _HASHTAG.sub(r"\1", text)
-    return _SPACE.sub(" ", text).strip()
+    return _SPACE.sub(" ", _NOISE.sub(" ", text)).strip()
 
 
 def normalise(text: str) -> str:
     """The folded form the n-grams are taken from (see the module docstring)."""
     if "@" in text or "#" in text or "URL" in text or "http" in text or "www." in text:
-        text = clean(text)
+        # One pass; whitespace is left alone because the featuriser splits on it anyway.
+        text = _NOISE.sub(" ", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
     # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
