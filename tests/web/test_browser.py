@@ -216,6 +216,9 @@ def test_an_agent_day_in_the_browser(page: object, shop: Shop) -> None:
     p.goto("/")  # type: ignore[attr-defined]
     _paste(p, "#conversation", "Klient: Jest Pan idiotą, proszę to naprawić!")
     expect(p.locator("#stage")).to_have_attribute("data-stage", "boundary_warning")
+    expect(p.locator("#replies .reply-text").first).to_contain_text("Pana/Pani")
+    p.locator("#register").select_option("informal")  # type: ignore[attr-defined]
+    expect(p.locator("#replies .reply-text").first).to_contain_text("dla Ciebie")
     width = p.evaluate("document.documentElement.scrollWidth")  # type: ignore[attr-defined]
     assert width <= 768
     _shot(p, "09-tablet-polish")

@@ -8,6 +8,8 @@
   var conversationBox = document.getElementById("conversation");
   var draftBox = document.getElementById("draft");
   var faultBox = document.getElementById("company-at-fault");
+  var languageBox = document.getElementById("reply-language");
+  var registerBox = document.getElementById("register");
   var result = document.getElementById("result");
   var seq = 0;          // requests sent
   var shown = 0;        // newest request whose answer is on screen
@@ -54,6 +56,8 @@
     var body = { messages: messages, context: {} };
     if (draftBox.value.trim()) { body.draft = draftBox.value; }
     if (faultBox.checked) { body.context.company_at_fault = true; }
+    if (languageBox.value) { body.context.language = languageBox.value; }
+    if (registerBox.value) { body.context.formal = registerBox.value === "formal"; }
     var mine = ++seq;
     if (inFlight) { inFlight.abort(); }
     inFlight = new AbortController();
@@ -241,6 +245,8 @@
   draftBox.addEventListener("input", function (event) {
     schedule(event.inputType === "insertFromPaste" ? 0 : 300);
   });
-  faultBox.addEventListener("change", function () { schedule(0); });
+  [faultBox, languageBox, registerBox].forEach(function (box) {
+    box.addEventListener("change", function () { schedule(0); });
+  });
   if (conversationBox.value.trim()) { schedule(0); }
 })();
