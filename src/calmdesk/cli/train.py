@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -74,7 +75,8 @@ def eval_command(
             model_only=model_only,
             progress=lambda what: status.update(f"evaluating {what}"),
         )
-    Console().print(_table(rows))
+    # Piped output gets room for every column; a terminal keeps its own width.
+    Console(width=None if sys.stdout.isatty() else 150).print(_table(rows))
     if json_out is not None:
         json_out.write_text(json.dumps(rows, indent=1, ensure_ascii=False) + "\n", "utf-8")
         _err.print(f"wrote {json_out}")
