@@ -28,6 +28,7 @@ def install(app: FastAPI, settings: Settings) -> None:
         assist,
         clients,
         dashboard,
+        incident_drafts,
         incidents,
         setup,
         templates_admin,
@@ -43,7 +44,16 @@ def install(app: FastAPI, settings: Settings) -> None:
     )
 
     app.mount("/static", StaticFiles(packages=[("calmdesk.web", "static")]), name="static")
-    for module in (account, assist, incidents, clients, dashboard, setup, templates_admin):
+    for module in (
+        account,
+        assist,
+        incident_drafts,
+        incidents,
+        clients,
+        dashboard,
+        setup,
+        templates_admin,
+    ):
         app.include_router(module.router, include_in_schema=False)
 
     async def login_required(request: Request, exc: Exception) -> Response:

@@ -5,16 +5,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Any
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
-from calmdesk.api.routes.conversations import visible
 from calmdesk.domain.clock import parse_moment, utc_iso, utcnow
-from calmdesk.domain.incident_draft import ConversationMessage
-from calmdesk.domain.incident_draft import draft_incident as domain_draft
 from calmdesk.domain.incidents import IncidentFields, Quote
 from calmdesk.domain.vocabulary import (
     CHANNELS,
@@ -22,9 +18,9 @@ from calmdesk.domain.vocabulary import (
     INCIDENT_STATUSES,
     INCIDENT_TYPES,
 )
-from calmdesk.errors import CalmdeskError, InvalidInput, NotFound
-from calmdesk.store import conversations, drafts, reports
+from calmdesk.errors import CalmdeskError, NotFound
 from calmdesk.store import incidents as store
+from calmdesk.store import reports
 from calmdesk.store.models import Incident
 from calmdesk.web.forms import DatabaseDep, ViewerDep, lines, optional, redirect
 from calmdesk.web.i18n import translations
@@ -41,7 +37,7 @@ def _visible(viewer: Viewer, incident: Incident) -> Incident:
     raise NotFound(f"incident {incident.id} does not exist")
 
 
-def _choices() -> dict[str, Any]:
+def choices() -> dict[str, Any]:
     return {"types": INCIDENT_TYPES, "severities": INCIDENT_SEVERITIES,
             "statuses": INCIDENT_STATUSES, "channels": CHANNELS}  # fmt: skip
 
@@ -70,7 +66,7 @@ def incident_list(
     return render(
         request, "incidents/list.html", viewer=viewer, rows=rows, error=error,
         filters={"status": status, "severity": severity, "type": type},
-        notice=_notice(viewer, notice), **_choices(),
+        notice=_notice(viewer, notice), **choices(),
     )  # fmt: skip
 
 
@@ -82,7 +78,7 @@ def _notice(viewer: Viewer, key: str) -> str | None:
     }.get(key)
 
 
-def _blank_form() -> dict[str, Any]:
+def blank_form() -> dict[str, Any]:
     return {
         "occurred_at": utcnow().strftime("%Y-%m-%dT%H:%M"), "occurred_at_utc": utc_iso(utcnow()),
         "type": "verbal_abuse",
@@ -96,120 +92,9 @@ def _blank_form() -> dict[str, Any]:
 def new_incident(request: Request, viewer: ViewerDep) -> HTMLResponse:
     """An empty incident form."""
     viewer.require("incidents:create")
-    form = _blank_form()
+    form = blank_form()
     form["employees"] = viewer.display_name
-    return render(request, "incidents/form.html", viewer=viewer, form=form, **_choices())
-
-
-@router.post("/incidents/draft", response_class=HTMLResponse)
-async def draft_incident(
-    request: Request, viewer: ViewerDep, database: DatabaseDep,
-    prefill: Annotated[str, Form()] = "{}",
-) -> HTMLResponse:  # fmt: skip
-    """The incident form pre-filled from the Assist screen: the words, type, severity, steps.
-
-    A stored conversation (opened from the Inbox) is drafted from its stored messages; a pasted
-    one from what was pasted. Either way the domain's ``draft_incident`` decides the fields.
-    """
-    viewer.require("incidents:create")
-    try:
-        data = json.loads(prefill)
-    except ValueError:
-        data = {}
-    if not isinstance(data, dict):
-        data = {}
-    conversation_id = data.get("conversation_id")
-    try:
-        if isinstance(conversation_id, int):
-            fields, transcript = await run_in_threadpool(
-                _draft_stored, viewer, database, conversation_id
-            )
-        else:
-            fields, transcript = await run_in_threadpool(_draft_pasted, viewer, data)
-    except CalmdeskError as exc:
-        raise PageProblem(404, str(exc)) from None
-    form = _form_of(fields, transcript, viewer)
-    reasons = [str(r) for r in data.get("reasons") or []]
-    return render(
-        request, "incidents/form.html", viewer=viewer, form=form, from_assist=True,
-        reasons=reasons, **_choices(),
-    )  # fmt: skip
-
-
-def _draft_stored(
-    viewer: Viewer, database: Any, conversation_id: int
-) -> tuple[IncidentFields, str]:
-    with database.read() as session:
-        visible(viewer.caller, conversations.get_conversation(
-            session, org_id=viewer.caller.org_id, conversation_id=conversation_id))  # fmt: skip
-        fields = drafts.draft_from_conversation(
-            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
-        )
-        stored = conversations.list_messages(
-            session, org_id=viewer.caller.org_id, conversation_id=conversation_id
-        )
-    said = [{"role": m.role, "text": m.text} for m in stored if m.redacted_at is None]
-    return fields, _transcript(said, viewer)
-
-
-def _draft_pasted(viewer: Viewer, data: dict[str, Any]) -> tuple[IncidentFields, str]:
-    import calmdesk
-
-    said = [
-        {"role": m["role"], "text": m["text"]}
-        for m in data.get("messages") or []
-        if isinstance(m, dict) and m.get("role") in ("client", "agent")
-        and isinstance(m.get("text"), str) and m["text"].strip()
-    ]  # fmt: skip
-    if not said:
-        raise InvalidInput("there is no conversation to draft an incident from")
-    client_texts = [m["text"] for m in said if m["role"] == "client"]
-    analyses = iter(a.to_dict() for a in calmdesk.analyze_many(client_texts))
-    context = {"company_at_fault": True} if data.get("company_at_fault") is True else {}
-    assist = calmdesk.assist({"messages": said, "context": context})
-    now = utcnow()
-    messages = [
-        ConversationMessage(
-            id=None,
-            role=m["role"],
-            text=m["text"],
-            kind=None,
-            created_at=now,
-            analysis=next(analyses) if m["role"] == "client" else None,
-        )
-        for m in said
-    ]
-    fields = domain_draft(
-        channel="chat", messages=messages, language=viewer.language,
-        employees=[viewer.display_name], assist=assist,
-    )  # fmt: skip
-    return fields, _transcript(said, viewer)
-
-
-def _transcript(said: list[dict[str, str]], viewer: Viewer) -> str:
-    gettext = translations(viewer.language).gettext
-    who = {"client": gettext("Client"), "agent": gettext("Agent")}
-    return "\n".join(f"{who.get(m['role'], '?')}: {m['text']}" for m in said)
-
-
-def _form_of(fields: IncidentFields, transcript: str, viewer: Viewer) -> dict[str, Any]:
-    """The form's values for a drafted incident (the conversation follows the summary)."""
-    quotes = [quote.to_dict() for quote in fields.quotes]
-    return {
-        **_blank_form(),
-        "occurred_at": fields.occurred_at.strftime("%Y-%m-%dT%H:%M"),
-        "occurred_at_utc": utc_iso(fields.occurred_at),
-        "type": fields.type,
-        "severity": fields.severity,
-        "channel": fields.channel or "",
-        "description": f"{fields.description}\n\n{transcript}".strip(),
-        "quotes": "\n".join(q["text"] for q in quotes),
-        "quotes_json": json.dumps(quotes, ensure_ascii=False),
-        "steps_taken": "\n".join(fields.steps_taken),
-        "employees": "\n".join(fields.employees) or viewer.display_name,
-        "client_id": "" if fields.client_id is None else str(fields.client_id),
-        "conversation_id": "" if fields.conversation_id is None else str(fields.conversation_id),
-    }
+    return render(request, "incidents/form.html", viewer=viewer, form=form, **choices())
 
 
 def _moment_field(value: str | None) -> datetime | None:
@@ -268,8 +153,8 @@ async def create_incident(request: Request, viewer: ViewerDep, database: Databas
     except (CalmdeskError, ValueError) as exc:
         return render(
             request, "incidents/form.html", viewer=viewer,
-            form={**_blank_form(), **form, "occurred_at_utc": form.get("occurred_at", "")},
-            error=str(exc), status_code=422, **_choices(),
+            form={**blank_form(), **form, "occurred_at_utc": form.get("occurred_at", "")},
+            error=str(exc), status_code=422, **choices(),
         )  # fmt: skip
     return redirect(f"/incidents/{incident_id}", notice="created")
 
@@ -312,7 +197,7 @@ def _detail(
         request, "incidents/detail.html", viewer=viewer, incident=incident, history=history,
         chain_ok=chain.ok and not problems, chain_events=chain.events, problems=problems,
         may_export=viewer.may("incidents:all"), may_amend=viewer.may("incidents:all"),
-        status_code=status_code, **_choices(), **extra,
+        status_code=status_code, **choices(), **extra,
     )  # fmt: skip
 
 
