@@ -16,6 +16,10 @@ _WORD = re.compile(r"[@$*]*[^\W_](?:[^\W_]|[@$*])*")
 # Clause boundaries: rules look for the target of an insult within its clause.
 _BOUNDARY = re.compile(r"[.!?;:\n]+")
 _SCAN = re.compile(f"({_WORD.pattern})|({_BOUNDARY.pattern})")
+# The same words and clause breaks for a text with no "_" in it (nearly every message): there
+# "[^\W_]" is plain "\w", and classes without alternation scan about twice as fast.
+_WORD_PLAIN = re.compile(r"[@$*]*\w[\w@$*]*")
+_SCAN_PLAIN = re.compile(f"({_WORD_PLAIN.pattern})|{_BOUNDARY.pattern}")
 # Single characters joined by one repeated separator: "k.u.r.w.a", "f-u-c-k", "i_d_i_o_t".
 _SPELLED = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}(?![^\W_])")
 # Single characters separated by single spaces: "k u r w a" (rejoined only if it is a lexicon word).
@@ -48,7 +52,8 @@ class Tokens:
     def span(self, index: int) -> tuple[int, int]:
         """Folded ``(start, end)`` of word ``index``."""
         if self._spans is None:
-            self._spans = [match.span() for match in _WORD.finditer(self.text)]
+            words = _WORD if "_" in self.text else _WORD_PLAIN
+            self._spans = [match.span() for match in words.finditer(self.text)]
         return self._spans[index]
 
 
@@ -65,11 +70,21 @@ def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
             return _tokenize_joined(text, joined)
     keys: list[str] = []
     clauses: list[int] = []
-    for clause, part in enumerate(_BOUNDARY.split(text)):
-        words = _WORD.findall(part)
-        if words:
-            keys += words
-            clauses += [clause] * len(words)
+    if "_" not in text:
+        # One scan: a word, or an empty group for a run of clause boundaries.
+        clause = 0
+        for word in _SCAN_PLAIN.findall(text):
+            if word:
+                keys.append(word)
+                clauses.append(clause)
+            else:
+                clause += 1
+    else:
+        for clause, part in enumerate(_BOUNDARY.split(text)):
+            words = _WORD.findall(part)
+            if words:
+                keys += words
+                clauses += [clause] * len(words)
     if "*" in text:
         keys = [_unstar(key) for key in keys]
     return Tokens(text, keys, clauses)
