@@ -17,9 +17,9 @@ from pathlib import Path
 
 import pytest
 import uvicorn
-from tests.web.conftest import ORG, PASSWORD, Shop, build_app
 
 from calmdesk.store import incidents, organisations
+from tests.web.conftest import ORG, PASSWORD, Shop, build_app
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"

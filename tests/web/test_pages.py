@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.web.conftest import ORG, PASSWORD, Shop, sign_in
 
 from calmdesk.domain.people import Actor
 from calmdesk.playbook import content
-from calmdesk.store import incidents, organisations, policy
+from calmdesk.store import clients, incidents, organisations, policy
+from tests.web.conftest import ORG, PASSWORD, Shop, sign_in
 
 PAGES = ("/", "/inbox", "/incidents", "/incidents/new", "/clients", "/dashboard", "/settings")
 
@@ -307,6 +307,22 @@ def test_integrations_are_validated_and_show_their_webhook_address(web: TestClie
     saved = web.post("/settings/integrations", data={**form, "config": '{"inbox": 3}'})
     assert saved.status_code == 200
     assert f"/api/v1/webhooks/chatwoot/{ORG}?integration=support" in saved.text
+
+
+def test_clients_come_a_page_at_a_time(web: TestClient, shop: Shop) -> None:
+    with shop.database.write() as session:
+        for n in range(120):
+            clients.create_client(
+                session, org_id=_org_id(shop), display_name=f"Klient {n:03d}",
+                actor=Actor.system("tests"),
+            )  # fmt: skip
+    sign_in(web, "maija")
+    first = web.get("/clients").text
+    assert "Klient 000" in first and "Klient 099" not in first  # 100 per page, by name
+    assert "page=2" in first
+    second = web.get("/clients?page=2").text
+    assert "Klient 099" in second and "Klient 119" in second
+    assert "page=3" not in second
 
 
 def _org_id(shop: Shop) -> int:

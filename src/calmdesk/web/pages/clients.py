@@ -19,23 +19,37 @@ from calmdesk.web.templating import render
 from calmdesk.web.viewer import PageProblem, Viewer
 
 router = APIRouter()
+PAGE_SIZE = 100
 
 
 @router.get("/clients", response_class=HTMLResponse)
 def client_list(
-    request: Request, viewer: ViewerDep, database: DatabaseDep, q: str = ""
+    request: Request, viewer: ViewerDep, database: DatabaseDep, q: str = "", page: int = 1
 ) -> HTMLResponse:
-    """Clients by name, with a search box and the recommendations waiting for a decision."""
+    """Clients by name, a page at a time, with the recommendations waiting for a decision."""
     viewer.require("clients:read")
+    page = max(page, 1)
     with database.read() as session:
-        rows = clients.list_clients(session, org_id=viewer.caller.org_id, search=q or None)
+        rows = clients.list_clients(
+            session, org_id=viewer.caller.org_id, search=q or None, limit=PAGE_SIZE + 1,
+            offset=(page - 1) * PAGE_SIZE,
+        )  # fmt: skip
+        more = len(rows) > PAGE_SIZE
+        rows = rows[:PAGE_SIZE]
         pending = policy.list_recommendations(session, org_id=viewer.caller.org_id)
+        # Names of the clients waiting for a decision, wherever they are in the list.
+        names = {
+            client_id: clients.get_client(
+                session, org_id=viewer.caller.org_id, client_id=client_id
+            ).display_name
+            for client_id in {rec.client_id for rec in pending}
+        }
     waiting: dict[int, int] = {}
     for rec in pending:
         waiting[rec.client_id] = waiting.get(rec.client_id, 0) + 1
     return render(
         request, "clients/list.html", viewer=viewer, rows=rows, q=q, waiting=waiting,
-        pending=pending, names={c.id: c.display_name for c in rows},
+        pending=pending, names=names, page=page, more=more,
     )  # fmt: skip
 
 
