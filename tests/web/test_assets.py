@@ -21,7 +21,13 @@ def test_templates_and_static_files_reference_only_local_assets() -> None:
 
 
 def test_static_files_are_served_to_visitors(web: TestClient) -> None:
-    for name in ("app.css", "assist.js", "common.js"):
+    for name in ("app.css", "assist.js", "common.js", "favicon.svg"):
         answer = web.get(f"/static/{name}")
         assert answer.status_code == 200
         assert answer.text == (WEB / "static" / name).read_text()
+
+
+def test_pages_forbid_foreign_scripts_and_framing(web: TestClient) -> None:
+    policy = web.get("/login").headers["content-security-policy"]
+    assert "script-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy

@@ -89,11 +89,16 @@ def page(server: str) -> Iterator[object]:
         )  # fmt: skip
         context.set_default_timeout(30_000)
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
+        page = context.new_page()
+        errors: list[str] = []  # script errors and refused resources (e.g. a CSP violation)
+        page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: errors.append(str(e)))
         try:
-            yield context.new_page()
+            yield page
         finally:
             context.close()
             browser.close()
+        assert errors == []
 
 
 def _shot(page: object, name: str) -> None:
