@@ -56,7 +56,9 @@ LABELS: dict[str, dict[str, str]] = {
             "The words are aimed at you: say calmly that the conversation ends if the tone "
             "does not change."
         ),
-        "end_conversation": N_("The abuse continued after a warning: end the conversation."),
+        "end_conversation": N_(
+            "You do not have to continue a conversation like this: end it calmly."
+        ),
         "escalate_to_supervisor": N_("Bring in a supervisor; you do not handle this alone."),
         "document_incident": N_("Record the exact words, the time and the channel."),
         "ensure_staff_safety": N_("Your safety comes first: step away and get help now."),
