@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from calmdesk.domain.clock import utcnow
 from calmdesk.store.database import Database
-from calmdesk.store.models import OutboxItem, WebhookDelivery
+from calmdesk.store.models import Conversation, Message, OutboxItem, WebhookDelivery
 
 _NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 
@@ -158,3 +158,41 @@ def claim_due(
     for item in items:
         item.next_attempt_at = now + lease
     return [(i.id, i.org_id, i.kind, i.target, dict(i.payload), i.attempts) for i in items]
+
+
+def recent_messages(
+    session: Session, *, org_id: int, conversation_id: int, limit: int
+) -> list[Message]:
+    """The last ``limit`` messages of a conversation, oldest first (one indexed query; a long
+    conversation costs no more than a short one)."""
+    query = (
+        select(Message)
+        .where(Message.org_id == org_id, Message.conversation_id == conversation_id)
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    return list(reversed(list(session.scalars(query))))
+
+
+def recent_external_messages(
+    session: Session, *, org_id: int, source: str, external_id: str, limit: int
+) -> list[tuple[str, str, str | None, dict[str, Any] | None]]:
+    """(role, text, kind, analysis) of the last ``limit`` messages of the conversation a
+    helpdesk knows by ``(source, external_id)``, oldest first; empty for a new conversation.
+
+    One query, plain rows: this runs for every webhook delivery.
+    """
+    query = (
+        select(Message.role, Message.text, Message.kind, Message.analysis)
+        .join(Conversation, Conversation.id == Message.conversation_id)
+        .where(
+            Conversation.org_id == org_id,
+            Conversation.external_source == source,
+            Conversation.external_id == external_id,
+            Message.org_id == org_id,
+        )
+        .order_by(Message.created_at.desc(), Message.id.desc())
+        .limit(limit)
+    )
+    rows = [(r.role, r.text, r.kind, r.analysis) for r in session.execute(query)]
+    return list(reversed(rows))

@@ -7,7 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
-from calmdesk.api.advice import Turn, advise
+from calmdesk.api.advice import HISTORY, Turn, advise
 from calmdesk.api.deps import Caller, DatabaseDep, SettingsDep, needs
 from calmdesk.api.pagination import Page, page_from_query
 from calmdesk.api.routes.analyze import check_length
@@ -22,7 +22,7 @@ from calmdesk.api.schemas.records import (
 )
 from calmdesk.api.webhooks.ingest import ALERT_STAGES, alert_supervisors
 from calmdesk.errors import Forbidden, NotFound
-from calmdesk.store import conversations, organisations
+from calmdesk.store import api_support, conversations, organisations
 from calmdesk.store.models import Conversation, Message
 
 router = APIRouter(prefix="/conversations", tags=["conversations"])
@@ -157,8 +157,8 @@ def add_message(
             session, org_id=caller.org_id, conversation_id=conversation_id))  # fmt: skip
         history = [
             Turn(m.role, m.text, m.kind, m.analysis)
-            for m in conversations.list_messages(
-                session, org_id=caller.org_id, conversation_id=conversation_id
+            for m in api_support.recent_messages(
+                session, org_id=caller.org_id, conversation_id=conversation_id, limit=HISTORY
             )
             if m.role in ("client", "agent")
         ]

@@ -50,17 +50,11 @@ def alert_supervisors(
 
 def _history(database: Database, org_id: int, inbound: Inbound) -> list[Turn]:
     with database.read() as session:
-        found = conversations.find_external_conversation(
-            session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref
-        )
-        if found is None:
-            return []
-        rows = conversations.list_messages(session, org_id=org_id, conversation_id=found.id)
-        return [
-            Turn(row.role, row.text, row.kind, row.analysis)
-            for row in rows[-HISTORY:]
-            if row.role in ("client", "agent")
-        ]
+        rows = api_support.recent_external_messages(
+            session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref,
+            limit=HISTORY,
+        )  # fmt: skip
+    return [Turn(*row) for row in rows if row[0] in ("client", "agent")]
 
 
 def _client_id(session: Any, org_id: int, inbound: Inbound, actor: Actor) -> int | None:
