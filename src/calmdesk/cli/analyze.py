@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
 from contextlib import nullcontext
 from enum import StrEnum
 from pathlib import Path
@@ -62,8 +63,10 @@ def analyze_command(
     with sink as out:
         results = _analyze_all(messages, lang, show_progress=file is not None)
         if fmt is OutputFormat.table:
-            _print_table(results, out)
+            _print_table(list(results), out)
         else:
+            # Lines go out batch by batch: holding every result until the end made the cycle
+            # collector walk a growing heap (and memory grew with the file).
             pretty = file is None and out.isatty()
             for result in results:
                 out.write(_json_line(result, pretty=pretty))
@@ -84,12 +87,11 @@ def _json_line(record: dict[str, Any], *, pretty: bool) -> str:
 
 def _analyze_all(
     messages: list[InputMessage], lang: str | None, *, show_progress: bool
-) -> list[dict[str, Any]]:
+) -> Iterator[dict[str, Any]]:
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
 
     from calmdesk import analyze_many
 
-    results: list[dict[str, Any]] = []
     progress = Progress(
         "[progress.description]{task.description}",
         BarColumn(),
@@ -110,9 +112,8 @@ def _analyze_all(
                 record = analysis.to_dict()
                 if message.id is not None:
                     record = {"id": message.id, **record}
-                results.append(record)
+                yield record
             progress.advance(task, len(batch))
-    return results
 
 
 def _stderr_console() -> Any:
