@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import PASSWORD, World
 
 from calmdesk.domain.auth import hash_token, permissions, token_prefix
 from calmdesk.store import tokens
+from tests.api.conftest import PASSWORD, World
 
 
 def _login(client: TestClient, username: str = "admin", password: str = PASSWORD) -> str:

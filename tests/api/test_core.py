@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import World, make_settings
 
 from calmdesk.api.app import create_app
+from tests.api.conftest import World, make_settings
 
 
 @pytest.fixture

@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.api.conftest import make_settings
-
 from calmdesk.api.app import create_app
 from calmdesk.store.database import Database
+from tests.api.conftest import make_settings
 
 DOC = Path(__file__).parents[2] / "docs" / "api.md"
 

@@ -11,15 +11,15 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import World
-from tests.api.fakes import FakeHttpReceiver, FakeSmtp
-from tests.api.test_webhooks import SECRET, chatwoot_event, signed_chatwoot
 
 from calmdesk.api.notifications import MAX_ATTEMPTS, deliver_due, retry_delay
 from calmdesk.domain.clock import utcnow
 from calmdesk.domain.people import Actor
 from calmdesk.store import api_support, tokens
 from calmdesk.store.database import Database
+from tests.api.conftest import World
+from tests.api.fakes import FakeHttpReceiver, FakeSmtp
+from tests.api.test_webhooks import SECRET, chatwoot_event, signed_chatwoot
 
 
 @pytest.fixture

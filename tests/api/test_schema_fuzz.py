@@ -12,10 +12,10 @@ from typing import Any
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
-from tests.api.conftest import Person, make_settings, populate
 
 from calmdesk.api.app import create_app
 from calmdesk.store.database import Database
+from tests.api.conftest import Person, make_settings, populate
 
 
 @pytest.fixture(scope="module")

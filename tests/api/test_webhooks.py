@@ -13,12 +13,12 @@ from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
-from tests.api.conftest import World
-from tests.api.fakes import FakeHttpReceiver
 
 from calmdesk.api.notifications import deliver_due
 from calmdesk.domain.people import Actor
 from calmdesk.store import api_support, conduct, conversations, tokens
+from tests.api.conftest import World
+from tests.api.fakes import FakeHttpReceiver
 
 SECRET = "webhook-secret-0123456789"
 

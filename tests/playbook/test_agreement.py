@@ -16,13 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.playbook.conftest import from_gold, load_conversations, load_drafts
 
 import calmdesk
 from calmdesk.playbook import respond
 from calmdesk.playbook.content import all_content, load_content
 from calmdesk.playbook.review import review_draft
 from calmdesk.playbook.schemas import parse_request
+from tests.playbook.conftest import from_gold, load_conversations, load_drafts
 
 REQUIRED_AGREEMENT = 0.85
 CONVERSATIONS = load_conversations()

@@ -5,12 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.playbook.conftest import build_analysis
 
 import calmdesk
 from calmdesk.errors import InvalidInput
 from calmdesk.playbook import respond
 from calmdesk.playbook.schemas import parse_request
+from tests.playbook.conftest import build_analysis
 
 
 def ask(*texts: str, **extra: Any) -> dict[str, Any]:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 import yaml
-from tests.playbook.conftest import build_analysis
 
 from calmdesk.errors import InvalidInput
 from calmdesk.playbook import respond
 from calmdesk.playbook.content import DATA_DIR, PURPOSES, load_content
 from calmdesk.playbook.schemas import parse_request
 from calmdesk.settings import Settings
+from tests.playbook.conftest import build_analysis
 
 
 @pytest.fixture

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pytest
-from tests.playbook.conftest import AnalysisFactory, reading_of
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.playbook.content import LanguageContent
 from calmdesk.playbook.conversation import is_apology, is_boundary_warning
 from calmdesk.playbook.schemas import Message
+from tests.playbook.conftest import AnalysisFactory, reading_of
 
 
 def agent(text: str, kind: str | None = None) -> Message:

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from tests.playbook.conftest import build_analysis, reading_of
-
 from calmdesk.engine.analysis import Evidence
 from calmdesk.playbook.incident import recommend_incident
+from tests.playbook.conftest import build_analysis, reading_of
 
 WARNING = {"role": "agent", "text": "Jeśli nie zmieni Pan tonu, zakończę rozmowę."}
 

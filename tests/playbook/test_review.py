@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import pytest
-from tests.playbook.conftest import build_analysis
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.playbook.content import LanguageContent, load_content
 from calmdesk.playbook.review import review_draft
+from tests.playbook.conftest import build_analysis
 
 
 def review(

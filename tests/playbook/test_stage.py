@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from tests.playbook.conftest import build_analysis, reading_of
 
 from calmdesk.engine.analysis import Analysis, Evidence
 from calmdesk.playbook.stage import Plan, plan_next_steps
+from tests.playbook.conftest import build_analysis, reading_of
 
 WARNINGS = {
     "pl": "Jeśli nie zmieni Pan tonu, będę zmuszona zakończyć rozmowę.",
