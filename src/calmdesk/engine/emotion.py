@@ -95,11 +95,24 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
                 if scores[name]:
                     scores[name] = _combine(scores[name], _INTENSITY_GAIN * level)
         elif level >= 0.5 and not scores["satisfaction"]:
-            scores["anger"] = _combine(_SHOUTING_ANGER, _INTENSITY_GAIN * level)
+            scores["anger"] = shouting_anger(level)
     for name in EMOTIONS:
         if scores[name] >= _EVIDENCE_AT:
             found.evidence.extend(cited[name])
     return found
+
+
+def without_cues(level: float) -> dict[str, float]:
+    """Emotions of a message with no cue at all and intensity ``level``: shouting is anger."""
+    scores = dict.fromkeys(EMOTIONS, 0.0)
+    if level >= 0.5:
+        scores["anger"] = shouting_anger(level)
+    return scores
+
+
+def shouting_anger(level: float) -> float:
+    """Anger read from intensity ``level`` (>= 0.5) when no cue names an emotion."""
+    return _combine(_SHOUTING_ANGER, _INTENSITY_GAIN * level)
 
 
 def _combine(a: float, b: float) -> float:

@@ -44,13 +44,8 @@ def detect_intents(reading: Reading, emotions: dict[str, float]) -> IntentFindin
                 scores["review_threat"] = max(scores["review_threat"], _REVIEW_THREAT)
                 cited["review_threat"].append(Hit(verb.entry, verb.first, cue.last))
                 break
-    if "?" in reading.folded.original:
-        scores["question"] = max(scores["question"], _QUESTION_MARK)
-    elif _clause_opens_with_question(reading):
-        scores["question"] = max(scores["question"], _QUESTION_WORD)
-    if max(emotions["anger"], emotions["frustration"], emotions["disappointment"]) >= (
-        _COMPLAINT_FROM_EMOTION
-    ):
+    scores["question"] = max(scores["question"], _asking(reading))
+    if _upset(emotions):
         scores["complaint"] = max(scores["complaint"], REPORT_AT)
     found = IntentFindings()
     for name in INTENTS:
@@ -58,6 +53,29 @@ def detect_intents(reading: Reading, emotions: dict[str, float]) -> IntentFindin
             found.intents.append(name)
             found.evidence.extend(reading.evidence(hit, name) for hit in cited[name])
     return found
+
+
+def without_cues(reading: Reading, emotions: dict[str, float]) -> list[str]:
+    """Intents of a message with no intent cue and no "publish" verb: a question, a complaint.
+
+    The same result as :func:`detect_intents` for such a message (with no evidence), without
+    its per-intent bookkeeping; most messages are of this kind.
+    """
+    intents = ["complaint"] if _upset(emotions) else []
+    if _asking(reading) >= REPORT_AT:
+        intents.append("question")
+    return intents
+
+
+def _asking(reading: Reading) -> float:
+    if "?" in reading.folded.original:
+        return _QUESTION_MARK
+    return _QUESTION_WORD if _clause_opens_with_question(reading) else 0.0
+
+
+def _upset(emotions: dict[str, float]) -> bool:
+    worst = max(emotions["anger"], emotions["frustration"], emotions["disappointment"])
+    return worst >= _COMPLAINT_FROM_EMOTION
 
 
 def _clause_opens_with_question(reading: Reading) -> bool:

@@ -12,14 +12,14 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
 from calmdesk import __version__
-from calmdesk.engine import fusion, models
+from calmdesk.engine import emotion, fusion, intents, models
 from calmdesk.engine.abuse import detect_abuse
 from calmdesk.engine.analysis import Abuse, Analysis, Evidence
-from calmdesk.engine.emotion import detect_emotions
+from calmdesk.engine.emotion import detect_emotions, intensity
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.intents import detect_intents
 from calmdesk.engine.lexicon import Lexicon, lexicon
-from calmdesk.engine.reading import read
+from calmdesk.engine.reading import Reading, read
 from calmdesk.engine.severity import FLAG_AT, dominant_emotion, severity
 from calmdesk.engine.vocabulary import LANGUAGES
 
@@ -109,6 +109,8 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
 def find(text: str, language: str) -> tuple[Findings, bool]:
     """Rule findings for ``text`` and whether it addresses the employee at all."""
     reading = read(text, _lexicons(language, text))
+    if not reading.hits and _LONE_CUES.isdisjoint(reading.markers):
+        return _without_cues(reading), "you" in reading.markers
     abuse = detect_abuse(reading)
     emotions = detect_emotions(reading, abuse.categories)
     intents = detect_intents(reading, emotions.emotions)
@@ -123,6 +125,22 @@ def find(text: str, language: str) -> tuple[Findings, bool]:
         evidence=evidence,
     )
     return findings, abuse.addressed
+
+
+# Markers that make findings on their own, with no lexicon hit: remarks on looks (harassment)
+# and "I'll post" (a review threat). The other markers only qualify hits (or feed intensity
+# and questions, which the short path reads too).
+_LONE_CUES = frozenset({"compliment", "publish"})
+
+
+def _without_cues(reading: Reading) -> Findings:
+    # Nearly half of all messages hit no lexicon entry: no abuse, no emotion or intent cue,
+    # so no evidence. What is left to read is intensity (shouting is anger) and questions.
+    level = intensity(reading)
+    emotions = emotion.without_cues(level)
+    return Findings(
+        emotions=emotions, intensity=level, intents=intents.without_cues(reading, emotions)
+    )
 
 
 def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed: bool) -> Analysis:
