@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query
+from pydantic import BaseModel, ConfigDict, Field
 
 from calmdesk.api.deps import Caller, DatabaseDep, needs
 from calmdesk.api.notifications import queue_alert
@@ -146,3 +147,60 @@ def get_decision(decision_id: int, caller: Reviewer, database: DatabaseDep) -> D
         return decision_public(
             store.get_decision(session, org_id=caller.org_id, decision_id=decision_id)
         )
+
+
+class DecisionNote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    note: str = Field(min_length=1, description="Why (kept with the decision).")
+
+
+class AppealDecision(DecisionNote):
+    grant: bool = Field(description="True lifts the decision; false upholds it.")
+
+
+@router.post(
+    "/decisions/{decision_id}/lift", response_model=DecisionPublic, summary="Lift a decision"
+)
+def lift(
+    decision_id: int, body: DecisionNote, caller: Reviewer, database: DatabaseDep
+) -> DecisionPublic:
+    """End a decision before its expiry, with the reason."""
+    with database.write() as session:
+        decision = store.lift_decision(
+            session, org_id=caller.org_id, decision_id=decision_id, reason=body.note,
+            actor=caller.actor,
+        )  # fmt: skip
+        return decision_public(decision)
+
+
+@router.post(
+    "/decisions/{decision_id}/appeal", response_model=DecisionPublic,
+    summary="Record the client's appeal",
+)  # fmt: skip
+def appeal(
+    decision_id: int, body: DecisionNote, caller: Reviewer, database: DatabaseDep
+) -> DecisionPublic:
+    """What the client says against the decision; a supervisor then grants or upholds it."""
+    with database.write() as session:
+        decision = store.appeal_decision(
+            session, org_id=caller.org_id, decision_id=decision_id, note=body.note,
+            actor=caller.actor,
+        )  # fmt: skip
+        return decision_public(decision)
+
+
+@router.post(
+    "/decisions/{decision_id}/appeal/decide", response_model=DecisionPublic,
+    summary="Grant or uphold an appeal",
+)  # fmt: skip
+def decide_appeal(
+    decision_id: int, body: AppealDecision, caller: Reviewer, database: DatabaseDep
+) -> DecisionPublic:
+    """Granting lifts the decision; upholding keeps it, with the reason."""
+    with database.write() as session:
+        decision = store.decide_appeal(
+            session, org_id=caller.org_id, decision_id=decision_id, grant=body.grant,
+            note=body.note, actor=caller.actor,
+        )  # fmt: skip
+        return decision_public(decision)
