@@ -121,3 +121,18 @@ def test_innocent_words_with_vulgar_letters_inside(lang: str, word: str) -> None
     from calmdesk.engine.normalize import fold
 
     assert not lexicon(lang).is_abuse_word(fold(word).text)
+
+
+def test_a_new_word_counts_every_time_it_occurs_in_its_first_message() -> None:
+    # A word the lexicon has never looked up used to count only once in the message that
+    # introduced it, and twice in any later one: results depended on what came before.
+    from calmdesk.engine.lexicon import _build
+    from calmdesk.engine.normalize import fold
+    from calmdesk.engine.tokens import tokenize
+
+    fresh = _build("pl")
+    tokens = tokenize(fold("Czekam i czekam, nadal czekam"), fresh.is_abuse_word)
+    first = [hit.first for hit in fresh.match(tokens) if hit.entry.label == "frustration"]
+    again = [hit.first for hit in fresh.match(tokens) if hit.entry.label == "frustration"]
+    assert first == again
+    assert {0, 2, 4} <= set(first)  # each "czekam"

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet
@@ -50,7 +50,6 @@ FLAGS = frozenset(
 _GAP = "…"
 _MAX_GAP = 3
 _CACHE_LIMIT = 200_000
-_EMPTY: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,12 +213,16 @@ class Lexicon:
 
     def match(self, tokens: Tokens) -> list[Hit]:
         """Every entry found in ``tokens``, in token order."""
-        cache = self._cache
+        get = self._cache.get
         keys = tokens.keys
-        atoms_per: list[frozenset[int]] = [cache.get(key) or _EMPTY for key in keys]
-        for i, atoms in enumerate(atoms_per):
-            if atoms is _EMPTY and keys[i] not in cache:
-                atoms_per[i] = self.lookup(keys[i])
+        # One C-level pass over the cache; only words never seen before go to lookup().
+        found = [get(key) for key in keys]
+        if None in found:
+            found = [
+                self.lookup(key) if atoms is None else atoms
+                for key, atoms in zip(keys, found, strict=True)
+            ]
+        atoms_per = cast(list[frozenset[int]], found)  # every None was looked up
         clauses = tokens.clauses
         last = len(keys) - 1
         plans = self._plans
