@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import calmdesk
-from calmdesk.api.advice import Turn, advise, revive
+from calmdesk.api.advice import Turn, advise
+from calmdesk.engine.analysis import Analysis
 
 CONVERSATION = [
     ("client", "Where is my parcel? I have waited two weeks!", None),
@@ -28,9 +29,9 @@ def test_advice_from_stored_analyses_matches_assist() -> None:
     assert advice is not None and advice["stage"] == "end_conversation"
 
 
-def test_revive_round_trips_the_contract() -> None:
+def test_a_stored_analysis_round_trips_the_contract() -> None:
     data = calmdesk.analyze("Jest Pan idiotą, oddajcie pieniądze!").to_dict()
-    assert revive(data).to_dict() == data
+    assert Analysis.from_dict(data).to_dict() == data
 
 
 def test_no_advice_before_the_client_speaks() -> None:

@@ -57,6 +57,27 @@ class Analysis:
     severity: str
     evidence: list[Evidence]
 
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        """The Analysis of a contract dict (e.g. one stored with a message)."""
+        abuse = data["abuse"]
+        return cls(
+            version=data["version"],
+            language=data["language"],
+            abuse=Abuse(
+                score=abuse["score"],
+                directed_at_staff=abuse["directed_at_staff"],
+                categories=dict(abuse["categories"]),
+            ),
+            emotions=dict(data["emotions"]),
+            dominant_emotion=data["dominant_emotion"],
+            intents=list(data["intents"]),
+            severity=data["severity"],
+            evidence=[
+                Evidence(e["start"], e["end"], e["text"], e["label"]) for e in data["evidence"]
+            ],
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of the public contract."""
         return {

@@ -11,6 +11,7 @@ shouting, "!!"), because language identification and intensity depend on them.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -103,6 +104,9 @@ class Featuriser:
     def __init__(self, settings: FeatureSettings | None = None) -> None:
         self.settings = settings or FeatureSettings()
         self._markers = {m: self._word_ids([m])[0] for m in _MARKERS}
+        # The token table grows as new words arrive; calls from several threads (a server's
+        # thread pool) must not interleave their updates.
+        self._lock = threading.Lock()
         self._reset()
 
     def _reset(self) -> None:
@@ -115,7 +119,11 @@ class Featuriser:
         self._weight = np.zeros(0, dtype=np.float32)
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """One row per text in input order."""
+        """One row per text in input order; safe to call from several threads."""
+        with self._lock:
+            return self._transform(texts)
+
+    def _transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         if len(self._ids) > _CACHE_LIMIT:
             self._reset()
         tokens: list[int] = []
