@@ -130,22 +130,25 @@ class Featuriser:
         counts: list[int] = []
         extra_rows: list[int] = []
         extra_cols: list[int] = []
-        new: list[str] = []
-        ids, markers_of = self._ids, self._markers
+        # New tokens get ids in a side table that joins the main one only once their n-grams
+        # are in the arrays: an error half-way must not leave ids without rows.
+        ids, new, markers_of = self._ids, dict[str, int](), self._markers
         for row, text in enumerate(texts):
             split = normalise(text).split()
             for token in split:
                 tid = ids.get(token)
                 if tid is None:
-                    tid = ids[token] = len(ids)
-                    new.append(token)
+                    tid = new.get(token)
+                    if tid is None:
+                        tid = new[token] = len(ids) + len(new)
                 tokens.append(tid)
             counts.append(len(split))
             for marker in markers(text):
                 extra_rows.append(row)
                 extra_cols.append(markers_of[marker])
         if new:
-            self._add(new)
+            self._add(list(new))
+            ids.update(new)
         return self._assemble(
             len(texts), np.asarray(tokens, dtype=np.int64), counts, extra_rows, extra_cols
         )
@@ -187,7 +190,7 @@ class Featuriser:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
         squeezed = [_REPEAT.sub(r"\1\1", token) for token in tokens]
         padded = [f" {token} " for token in squeezed]
-        codes = np.frombuffer("".join(padded).encode("utf-32-le"), dtype=np.uint32)
+        codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = codes.astype(np.uint64)
         owner = np.repeat(np.arange(len(tokens)), [len(p) for p in padded])
         low, high = self.settings.char_ngrams
