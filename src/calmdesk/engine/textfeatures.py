@@ -20,8 +20,8 @@ from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.preprocessing import normalize
-from sklearn.utils import murmurhash3_32
+
+from calmdesk.engine.hashing import murmur3_32
 
 N_FEATURES = 2**18
 """Width of the hashed feature space; part of every shipped model's manifest."""
@@ -184,7 +184,11 @@ class Featuriser:
             (data.astype(np.float32), (rows.astype(np.int64), cols.astype(np.int64))),
             shape=(n_texts, n_features),
         )
-        return normalize(matrix, copy=False)
+        # Rows scaled to unit length (empty rows stay zero).
+        norms = np.sqrt(np.bincount(rows_of(matrix), matrix.data**2, minlength=n_texts))
+        norms[norms == 0.0] = 1.0
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr)).astype(np.float32)
+        return matrix
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
@@ -238,9 +242,14 @@ class Featuriser:
         """Hashed id of each word."""
         n = self.settings.n_features
         return np.asarray(
-            [murmurhash3_32(f"w:{w}", positive=True) % n for w in words],
+            [murmur3_32(f"w:{w}") % n for w in words],
             dtype=np.int64,
         )
+
+
+def rows_of(matrix: sp.csr_matrix) -> np.ndarray:
+    """The row index of every stored value of a CSR matrix."""
+    return np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
