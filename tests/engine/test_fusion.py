@@ -13,6 +13,10 @@ def _categories(**scores: float) -> np.ndarray:
     return np.asarray([scores.get(name, 0.0) for name in ABUSE_CATEGORIES])
 
 
+def _emotions(**scores: float) -> np.ndarray:
+    return np.asarray([scores.get(name, 0.0) for name in EMOTIONS])
+
+
 def test_strong_rule_hit_is_never_silenced() -> None:
     findings = Findings()
     findings.categories["discrimination"] = 0.9
@@ -26,12 +30,27 @@ def test_model_raises_abuse_without_any_rule_hit() -> None:
     assert fused.abuse == 0.8 and fused.categories["insult"] == 0.7
 
 
-def test_profanity_alone_does_not_flag_when_the_model_sees_no_harm() -> None:
+def test_profanity_the_rules_found_is_abuse_even_when_the_model_sees_no_harm() -> None:
     findings = Findings()
     findings.categories["profanity"] = 0.8
     fused = fuse(findings, "pl", 0.1, _categories(profanity=0.9), None)
-    assert fused.abuse < 0.5
+    assert fused.abuse >= 0.5
     assert fused.categories["profanity"] >= 0.8
+
+
+def test_emotions_with_words_behind_them_outrank_model_only_ones() -> None:
+    findings = Findings()
+    findings.emotions["disappointment"] = 0.6
+    # Finnish has no disappointment head (NaN): subtitles taught its sadness head instead.
+    fused = fuse(findings, "fi", 0.0, None, _emotions(sadness=0.9, disappointment=np.nan))
+    assert "disappointment" in fused.evidenced
+    assert fused.emotions["sadness"] < fused.emotions["disappointment"]
+
+
+def test_no_satisfaction_read_into_a_complaint_without_words_for_it() -> None:
+    findings = Findings(intents=["complaint", "refund_request"])
+    fused = fuse(findings, "fi", 0.0, None, _emotions(satisfaction=0.8))
+    assert fused.emotions["satisfaction"] < 0.5
 
 
 def test_rule_insult_pulls_an_unsure_model_over_the_line() -> None:

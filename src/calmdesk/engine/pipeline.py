@@ -90,6 +90,9 @@ def _analyze_batch(
                 abuse=max(findings.categories.values()),
                 categories=dict(findings.categories),
                 emotions=dict(findings.emotions),
+                evidenced=frozenset(
+                    name for name, value in findings.emotions.items() if value >= fusion.EVIDENCE_AT
+                ),
             )
         results.append(_analysis(language, findings, fused, addressed))
     return results
@@ -152,12 +155,13 @@ def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed:
         findings.directed_at_staff
         or (addressed and unseen and fused.categories["insult"] >= FLAG_AT)
     )
-    dominant = dominant_emotion(fused.emotions)
+    dominant = dominant_emotion(fused.emotions, fused.evidenced)
     level = severity(
         categories=fused.categories,
         abuse_score=fused.abuse,
         directed_at_staff=directed,
-        emotions=fused.emotions,
+        # Shouting the rules read as strong anger stays strong even where a model doubts it.
+        anger=max(fused.emotions["anger"], findings.emotions["anger"]),
         dominant=dominant,
         intents=findings.intents,
     )

@@ -7,7 +7,10 @@ from collections.abc import Collection
 from calmdesk.engine.vocabulary import EMOTIONS
 
 DOMINANT_AT = 0.4
-"""An emotion is dominant when it is the strongest and at least this confident; else neutral."""
+"""An emotion the rules found words for is dominant from this confidence (if the strongest)."""
+
+MODEL_DOMINANT_AT = 0.5
+"""An emotion only a model sees needs its decision point (0.5) to be dominant."""
 
 STRONG_ANGER = 0.75
 """Anger at or above this is "strong anger": medium severity even without abuse."""
@@ -17,13 +20,18 @@ _NEGATIVE = frozenset({"anger", "frustration", "disappointment", "anxiety", "sad
 _AIMED = ("insult", "discrimination", "sexual_harassment")
 
 
-def dominant_emotion(emotions: dict[str, float]) -> str:
-    """The strongest emotion at or above :data:`DOMINANT_AT` (first in vocabulary order on
-    ties), or ``"neutral"``."""
-    best, best_score = "neutral", DOMINANT_AT
+def dominant_emotion(
+    emotions: dict[str, float], evidenced: Collection[str] = frozenset(EMOTIONS)
+) -> str:
+    """The strongest emotion that reaches its bar (first in vocabulary order on ties), or
+    ``"neutral"``: :data:`DOMINANT_AT` for emotions in ``evidenced`` (words found for them),
+    :data:`MODEL_DOMINANT_AT` for the others."""
+    best, best_score = "neutral", 0.0
     for name in EMOTIONS:
-        if emotions[name] >= best_score and (best == "neutral" or emotions[name] > best_score):
-            best, best_score = name, emotions[name]
+        score = emotions[name]
+        bar = DOMINANT_AT if name in evidenced else MODEL_DOMINANT_AT
+        if score >= bar and (best == "neutral" or score > best_score):
+            best, best_score = name, score
     return best
 
 
@@ -32,7 +40,7 @@ def severity(
     categories: dict[str, float],
     abuse_score: float,
     directed_at_staff: bool,
-    emotions: dict[str, float],
+    anger: float,
     dominant: str,
     intents: Collection[str],
 ) -> str:
@@ -48,7 +56,7 @@ def severity(
         return "high"
     if (
         abuse_score >= FLAG_AT
-        or emotions["anger"] >= STRONG_ANGER
+        or anger >= STRONG_ANGER
         or "legal_threat" in intents
         or "review_threat" in intents
     ):
