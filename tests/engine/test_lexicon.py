@@ -31,7 +31,10 @@ def test_polish_inflected_insults_match(word: str) -> None:
     assert "insult" in _labels("pl", fold(word).text)
 
 
-@pytest.mark.parametrize("word", ["idiootti", "idiootiksi", "idiootit", "ääliö", "ääliöt"])
+@pytest.mark.parametrize(
+    "word",
+    ["idiootti", "idiootiksi", "idiootit", "ääliö", "ääliöt", "huijareita", "luusereille"],
+)
 def test_finnish_inflected_insults_match(word: str) -> None:
     from calmdesk.engine.normalize import fold
 
@@ -74,6 +77,9 @@ def test_inflection_files_parse_listed_and_open_endings() -> None:
     assert listed.allows("") and listed.allows("ów") and not listed.allows("yczne")
     open_ended = Inflection.parse(["any 3"])
     assert open_ended.allows("iin") and not open_ended.allows("ksiin")
+    alternating = Inflection.parse(["any 6", "alternate i e"])
+    assert alternating.variants("huijari") == ["huijari", "huijare"]
+    assert alternating.variants("peli") == ["peli"]  # short stems stay as they are
 
 
 @pytest.mark.slow

@@ -23,6 +23,17 @@ class Inflection:
 
     endings: frozenset[str]
     any_up_to: int = 0
+    alternations: tuple[tuple[str, str], ...] = ()
+    """Stem-final letter changes before endings: ("i", "e") lets "huijari*" match "huijareita"."""
+
+    def variants(self, stem: str) -> list[str]:
+        """``stem`` and its alternated forms (only for stems of five letters or more)."""
+        forms = [stem]
+        if len(stem) >= 5:
+            for old, new in self.alternations:
+                if stem.endswith(old):
+                    forms.append(stem[: len(stem) - len(old)] + new)
+        return forms
 
     def allows(self, ending: str) -> bool:
         """True when ``ending`` may follow a stem of this language."""
@@ -32,9 +43,11 @@ class Inflection:
 
     @classmethod
     def parse(cls, lines: Iterable[str]) -> Inflection:
-        """Read an inflection file: ending words, or a line ``any N``; ``#`` starts a comment."""
+        """Read an inflection file: ending words, a line ``any N``, or ``alternate OLD NEW``
+        (a stem ending in OLD may end in NEW before an ending); ``#`` starts a comment."""
         endings: set[str] = {""}
         any_up_to = 0
+        alternations: list[tuple[str, str]] = []
         for raw in lines:
             line = raw.split("#", 1)[0].strip()
             if not line:
@@ -42,8 +55,12 @@ class Inflection:
             if line.startswith("any "):
                 any_up_to = int(line.split()[1])
                 continue
+            if line.startswith("alternate "):
+                _, old, new = line.split()
+                alternations.append((old, new))
+                continue
             endings.update(line.split())
-        return cls(frozenset(endings), any_up_to)
+        return cls(frozenset(endings), any_up_to, tuple(alternations))
 
 
 class StemIndex:
@@ -56,7 +73,8 @@ class StemIndex:
 
     def add(self, stem: str, atom: int) -> None:
         """Register ``stem`` (already folded) as lexicon atom number ``atom``."""
-        self._stems.setdefault(stem, set()).add(atom)
+        for form in self.inflection.variants(stem):
+            self._stems.setdefault(form, set()).add(atom)
         self._lengths = sorted({len(s) for s in self._stems}, reverse=True)
 
     def match(self, word: str) -> set[int]:
