@@ -98,3 +98,15 @@ def test_short_messages_are_read_in_every_language() -> None:
     for text in ("perkele", "Idioto!", "vittu"):
         (result,) = analyze_many([text], "en", use_models=False)
         assert result.abuse.flagged, text
+
+
+def test_plain_questions_read_as_neutral_with_the_models_on() -> None:
+    questions = [
+        "Czy mogę zapłacić kartą na miejscu?",
+        "Voinko vaihtaa ajan ensi viikolle?",
+        "Is the blue model still in stock?",
+    ]
+    for analysis in analyze_many(questions):
+        assert analysis.dominant_emotion == "neutral"
+        assert analysis.severity == "none"
+        assert analysis.intents == ["question"]

@@ -155,7 +155,10 @@ def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed:
         findings.directed_at_staff
         or (addressed and unseen and fused.categories["insult"] >= FLAG_AT)
     )
-    dominant = dominant_emotion(fused.emotions, fused.evidenced)
+    # A plain question with no words of feeling reads as neutral: emotion heads trained on film
+    # subtitles hear fear in "Czy mogę zapłacić kartą?". Scores stay as the models gave them.
+    plain_question = findings.intents == ["question"] and not fused.evidenced and not flagged
+    dominant = "neutral" if plain_question else dominant_emotion(fused.emotions, fused.evidenced)
     level = severity(
         categories=fused.categories,
         abuse_score=fused.abuse,
