@@ -68,3 +68,16 @@ def test_rules_decide_where_the_model_has_no_opinion() -> None:
     fused = fuse(findings, "fi", float("nan"), np.full(len(ABUSE_CATEGORIES), np.nan), nan)
     assert fused.abuse == 0.7
     assert fused.emotions["frustration"] == 0.6
+
+
+def test_a_negated_insult_is_not_flagged_by_the_model_alone() -> None:
+    findings = Findings(discounted=True)
+    fused = fuse(findings, "en", 0.9, _categories(insult=0.8), None)
+    assert fused.abuse < 0.5 and fused.categories["insult"] < 0.5
+
+
+def test_a_negated_word_does_not_hide_a_real_insult_next_to_it() -> None:
+    findings = Findings(discounted=True)
+    findings.categories["insult"] = 0.85
+    fused = fuse(findings, "en", 0.9, _categories(insult=0.8), None)
+    assert fused.abuse >= 0.5

@@ -110,3 +110,9 @@ def test_plain_questions_read_as_neutral_with_the_models_on() -> None:
         assert analysis.dominant_emotion == "neutral"
         assert analysis.severity == "none"
         assert analysis.intents == ["question"]
+
+
+def test_negated_insults_are_not_flagged_with_the_models_on() -> None:
+    texts = ["I'm not calling you an idiot, I just want this fixed.", "Nie jesteś idiotą"]
+    for analysis in analyze_many(texts):
+        assert not analysis.abuse.flagged

@@ -46,6 +46,8 @@ class AbuseFindings:
     directed_at_staff: bool = False
     addressed: bool = False
     evidence: list[Evidence] = field(default_factory=list)
+    discounted: bool = False
+    """An abusive word was negated here ("nie jesteś idiotą") and so not counted."""
 
 
 def detect_abuse(reading: Reading) -> AbuseFindings:
@@ -111,6 +113,7 @@ def _weigh(reading: Reading, hit: Hit, found: AbuseFindings) -> None:
             target, weight = "staff", weight * _UNADDRESSED_PERSON
     if label != "profanity" and reading.negated(hit):
         weight *= _NEGATED
+        found.discounted = found.discounted or weight < FLAG_AT <= hit.entry.weight
     _record(reading, hit, found, label, weight, target)
 
 

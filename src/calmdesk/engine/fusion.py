@@ -45,6 +45,8 @@ WEIGHTS = FusionWeights()
 
 _ABUSIVE = tuple(name for name in ABUSE_CATEGORIES if name != "profanity")
 
+_DISCOUNTED_CAP = 0.45
+
 EVIDENCE_AT = 0.3
 """A rule emotion confidence at or above this means the rules found words for it."""
 
@@ -91,6 +93,12 @@ def fuse(
             _pull(model, other, weights.abuse_from_other),
         )
     abuse = max(abuse, strong)
+    if findings.discounted and max(rules.values()) < 0.5:
+        # "I'm not calling you an idiot": the rules read the abusive word as negated; a model
+        # that sees only the word may not flag the message alone.
+        abuse = min(abuse, _DISCOUNTED_CAP)
+        for name in _ABUSIVE:
+            categories[name] = min(categories[name], _DISCOUNTED_CAP)
 
     emotions = {}
     for i, name in enumerate(EMOTIONS):

@@ -126,6 +126,7 @@ def find(text: str, language: str) -> tuple[Findings, bool]:
         intensity=emotions.intensity,
         intents=intents.intents,
         evidence=evidence,
+        discounted=abuse.discounted,
     )
     return findings, abuse.addressed
 
