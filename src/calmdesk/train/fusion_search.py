@@ -19,7 +19,7 @@ import numpy as np
 
 from calmdesk.engine import fusion, models
 from calmdesk.engine.findings import Findings
-from calmdesk.engine.pipeline import find
+from calmdesk.engine.rules import find
 from calmdesk.engine.vocabulary import LANGUAGES
 from calmdesk.train import calibration, data
 from calmdesk.train.evaluate import GOEMOTIONS_DEV

@@ -3,7 +3,7 @@
 The rules add flags of their own (an insult the lexicon knows, a strong slur), so the model
 threshold that is best alone is not the best once fused. For the abuse heads the threshold is
 searched again: each candidate calibration is fused with the rule findings of the validation
-texts (``engine.pipeline.find``), and the head's own objective (``heads.objective``) is scored on
+texts (``engine.rules.find``), and the head's own objective (``heads.objective``) is scored on
 the fused ``abuse >= 0.5`` decisions.
 """
 
@@ -15,7 +15,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from calmdesk.engine import fusion
-from calmdesk.engine.pipeline import find
+from calmdesk.engine.rules import find
 from calmdesk.train import calibration, heads
 from calmdesk.train.data import Example
 from calmdesk.train.tasks import Task
