@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from calmdesk.engine.pipeline import analyze_many
-from calmdesk.engine.severity import DOMINANT_AT, dominant_emotion
-from calmdesk.engine.vocabulary import EMOTIONS
+from calmdesk.engine.severity import DOMINANT_AT, dominant_emotions, severities
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 
 @pytest.mark.parametrize(
@@ -28,10 +29,36 @@ def test_severity_levels(lang: str, text: str, level: str) -> None:
     assert analyze_many([text], lang, use_models=False)[0].severity == level
 
 
+def _row(**scores: float) -> list[float]:
+    return [scores.get(name, 0.0) for name in EMOTIONS]
+
+
 def test_dominant_emotion_needs_a_clear_signal() -> None:
-    quiet = dict.fromkeys(EMOTIONS, DOMINANT_AT - 0.01)
-    assert dominant_emotion(quiet) == "neutral"
-    mixed = dict.fromkeys(EMOTIONS, 0.0) | {"anger": 0.6, "frustration": 0.7}
-    assert dominant_emotion(mixed) == "frustration"
-    tie = dict.fromkeys(EMOTIONS, 0.5)
-    assert dominant_emotion(tie) == "anger"  # vocabulary order breaks ties
+    quiet = [DOMINANT_AT - 0.01] * len(EMOTIONS)
+    mixed = _row(anger=0.6, frustration=0.7)
+    tie = [0.5] * len(EMOTIONS)
+    # Vocabulary order breaks ties.
+    assert dominant_emotions(np.asarray([quiet, mixed, tie])) == ["neutral", "frustration", "anger"]
+
+
+def test_model_only_emotions_need_the_decision_point() -> None:
+    scores = np.asarray([_row(anxiety=0.45, sadness=0.45)] * 2)
+    evidenced = np.zeros_like(scores, dtype=bool)
+    evidenced[1, EMOTIONS.index("sadness")] = True
+    assert dominant_emotions(scores, evidenced) == ["neutral", "sadness"]
+
+
+def test_severity_ladder_on_arrays() -> None:
+    categories = np.zeros((6, len(ABUSE_CATEGORIES)))
+    categories[0, ABUSE_CATEGORIES.index("threat")] = 0.9
+    categories[1, ABUSE_CATEGORIES.index("insult")] = 0.8
+    categories[2, ABUSE_CATEGORIES.index("insult")] = 0.8
+    levels = severities(
+        categories=categories,
+        abuse=np.asarray([0.9, 0.8, 0.8, 0.1, 0.1, 0.0]),
+        directed_at_staff=np.asarray([False, True, False, False, False, False]),
+        anger=np.asarray([0.0, 0.0, 0.0, 0.8, 0.0, 0.0]),
+        dominant=["neutral", "anger", "anger", "anger", "sadness", "satisfaction"],
+        intents=[[], [], [], [], [], ["praise"]],
+    )
+    assert levels == ["critical", "high", "medium", "medium", "low", "none"]

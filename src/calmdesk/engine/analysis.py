@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,15 +38,19 @@ class Abuse:
     def to_dict(self) -> dict[str, Any]:
         return {
             "flagged": self.flagged,
-            "score": round(self.score, 4),
+            "score": self.score,
             "directed_at_staff": self.directed_at_staff,
-            "categories": {name: round(self.categories[name], 4) for name in ABUSE_CATEGORIES},
+            "categories": dict(self.categories),
         }
 
 
 @dataclass(slots=True)
 class Analysis:
-    """What calmdesk read in one client message (contract ``analysis.v1``)."""
+    """What calmdesk read in one client message (contract ``analysis.v1``).
+
+    Scores are the contract's numbers: the engine rounds them to four decimals before it
+    decides flags, severity and the dominant emotion, and ``to_dict`` writes them as they are.
+    """
 
     version: str
     language: str
@@ -84,9 +88,12 @@ class Analysis:
             "version": self.version,
             "language": self.language,
             "abuse": self.abuse.to_dict(),
-            "emotions": {name: round(self.emotions[name], 4) for name in EMOTIONS},
+            "emotions": dict(self.emotions),
             "dominant_emotion": self.dominant_emotion,
             "intents": list(self.intents),
             "severity": self.severity,
-            "evidence": [item.to_dict() for item in self.evidence],
+            "evidence": [
+                {"start": e.start, "end": e.end, "text": e.text, "label": e.label}
+                for e in self.evidence
+            ],
         }

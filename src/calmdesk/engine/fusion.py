@@ -21,8 +21,9 @@ The shares below were chosen on calmdesk's validation splits with the full pipel
 
 from __future__ import annotations
 
-import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from operator import itemgetter
 
 import numpy as np
 
@@ -66,6 +67,35 @@ class Fused:
     evidenced: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True, slots=True)
+class FusedBatch:
+    """Final scores of n messages as arrays (rows in input order).
+
+    ``abuse``: (n,); ``categories``: (n, 5) in ``ABUSE_CATEGORIES`` order; ``emotions``:
+    (n, 6) in ``EMOTIONS`` order; ``evidenced``: (n, 6) bool, the emotions the rules found
+    words for. Every score is within [0, 1]. ``rule_categories`` and ``rule_emotions`` keep the
+    rules' own confidences, before fusion.
+    """
+
+    abuse: np.ndarray
+    categories: np.ndarray
+    emotions: np.ndarray
+    evidenced: np.ndarray
+    rule_categories: np.ndarray
+    rule_emotions: np.ndarray
+
+    def row(self, i: int) -> Fused:
+        """Message ``i`` as a :class:`Fused`."""
+        return Fused(
+            abuse=float(self.abuse[i]),
+            categories=dict(zip(ABUSE_CATEGORIES, self.categories[i].tolist(), strict=True)),
+            emotions=dict(zip(EMOTIONS, self.emotions[i].tolist(), strict=True)),
+            evidenced=frozenset(
+                name for name, hit in zip(EMOTIONS, self.evidenced[i], strict=True) if hit
+            ),
+        )
+
+
 def fuse(
     findings: Findings,
     language: str,
@@ -74,86 +104,141 @@ def fuse(
     model_emotions: np.ndarray | None = None,
     weights: FusionWeights = WEIGHTS,
 ) -> Fused:
-    """Final scores from rule ``findings`` and optional model rows (NaN = no opinion)."""
-    rules = findings.categories
-    categories = {}
-    for i, name in enumerate(ABUSE_CATEGORIES):
-        model = _value(model_categories, i)
-        categories[name] = _blend(rules[name], model, weights.category, name in findings.strong)
+    """Final scores from rule ``findings`` and optional model rows (NaN = no opinion).
 
-    model = None if model_abuse is None or math.isnan(model_abuse) else float(model_abuse)
-    strong = max((rules[name] for name in findings.strong), default=0.0)
-    if model is None:
-        abuse = max(categories.values(), default=0.0)
+    ``language`` is accepted for symmetry with the models' per-language heads; the shares are
+    the same for every language.
+    """
+    return fuse_many(
+        [findings],
+        None if model_abuse is None else np.asarray([model_abuse], dtype=float),
+        None if model_categories is None else np.asarray(model_categories, dtype=float)[None],
+        None if model_emotions is None else np.asarray(model_emotions, dtype=float)[None],
+        weights,
+    ).row(0)
+
+
+_CATEGORY_VALUES = itemgetter(*ABUSE_CATEGORIES)
+_EMOTION_VALUES = itemgetter(*EMOTIONS)
+_ABUSIVE_COLUMNS = [ABUSE_CATEGORIES.index(name) for name in _ABUSIVE]
+_SATISFACTION = EMOTIONS.index("satisfaction")
+
+
+def rule_arrays(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
+    """The rules' category (n, 5) and emotion (n, 6) confidences of ``findings``."""
+    n = len(findings)
+    categories = np.asarray([_CATEGORY_VALUES(f.categories) for f in findings], dtype=float)
+    emotions = np.asarray([_EMOTION_VALUES(f.emotions) for f in findings], dtype=float)
+    return categories.reshape(n, len(ABUSE_CATEGORIES)), emotions.reshape(n, len(EMOTIONS))
+
+
+def fuse_many(
+    findings: Sequence[Findings],
+    model_abuse: np.ndarray | None = None,
+    model_categories: np.ndarray | None = None,
+    model_emotions: np.ndarray | None = None,
+    weights: FusionWeights = WEIGHTS,
+) -> FusedBatch:
+    """Final scores of a batch: rule ``findings`` with model arrays of shapes (n,), (n, 5) and
+    (n, 6) (None: no model; NaN: no opinion for that message and label)."""
+    rules, rule_emotions = rule_arrays(findings)
+    n = len(findings)
+    strong = np.zeros_like(rules, dtype=bool)
+    discounted = np.zeros(n, dtype=bool)
+    dissatisfied = np.zeros(n, dtype=bool)
+    question = np.zeros(n, dtype=bool)
+    for i, f in enumerate(findings):
+        # Most messages have no strong hit, no negation and no intent: skip them cheaply.
+        if f.strong:
+            strong[i] = [name in f.strong for name in ABUSE_CATEGORIES]
+        if f.discounted:
+            discounted[i] = True
+        if f.intents:
+            dissatisfied[i] = not _DISSATISFIED.isdisjoint(f.intents)
+            question[i] = "question" in f.intents
+
+    categories = _blend(rules, model_categories, weights.category)
+    categories = np.where(strong, np.maximum(categories, rules), categories)
+    strongest = np.where(strong, rules, 0.0).max(axis=1)
+    if model_abuse is None:
+        abuse = categories.max(axis=1)
     else:
-        other = max(rules[name] for name in _ABUSIVE)
-        abuse = max(
+        model = np.asarray(model_abuse, dtype=float)
+        other = rules[:, _ABUSIVE_COLUMNS].max(axis=1)
+        with_model = np.maximum(
             model,
-            _pull(model, rules["profanity"], weights.abuse_from_profanity),
-            _pull(model, other, weights.abuse_from_other),
+            np.maximum(
+                _pull(model, rules[:, 0], weights.abuse_from_profanity),
+                _pull(model, other, weights.abuse_from_other),
+            ),
         )
-    abuse = max(abuse, strong)
-    if findings.discounted and max(rules.values()) < 0.5:
-        # "I'm not calling you an idiot": the rules read the abusive word as negated; a model
-        # that sees only the word may not flag the message alone.
-        abuse = min(abuse, _DISCOUNTED_CAP)
-        for name in _ABUSIVE:
-            categories[name] = min(categories[name], _DISCOUNTED_CAP)
+        abuse = np.where(np.isnan(model), categories.max(axis=1), with_model)
+    abuse = np.maximum(abuse, strongest)
+    # "I'm not calling you an idiot": the rules read the abusive word as negated; a model that
+    # sees only the word may not flag the message alone.
+    negated = discounted & (rules.max(axis=1) < 0.5)
+    if negated.any():
+        abuse = np.where(negated, np.minimum(abuse, _DISCOUNTED_CAP), abuse)
+        capped = np.minimum(categories[:, _ABUSIVE_COLUMNS], _DISCOUNTED_CAP)
+        categories[:, _ABUSIVE_COLUMNS] = np.where(
+            negated[:, None], capped, categories[:, _ABUSIVE_COLUMNS]
+        )
 
-    emotions = {}
-    for i, name in enumerate(EMOTIONS):
-        model_emotion = _value(model_emotions, i)
-        emotions[name] = _blend(findings.emotions[name], model_emotion, weights.emotion, False)
-    evidenced = frozenset(name for name in EMOTIONS if findings.emotions[name] >= EVIDENCE_AT)
-    _rules_first(emotions, evidenced, findings, abuse)
-    return Fused(
-        abuse=_clip(abuse),
-        categories=_clip_all(categories),
-        emotions=_clip_all(emotions),
+    emotions = _blend(rule_emotions, model_emotions, weights.emotion)
+    evidenced = rule_emotions >= EVIDENCE_AT
+    _rules_first(emotions, evidenced, abuse, dissatisfied, question)
+    return FusedBatch(
+        abuse=np.clip(abuse, 0.0, 1.0),
+        categories=np.clip(categories, 0.0, 1.0),
+        emotions=np.clip(emotions, 0.0, 1.0),
         evidenced=evidenced,
+        rule_categories=rules,
+        rule_emotions=rule_emotions,
+    )
+
+
+def rules_alone(findings: Sequence[Findings]) -> FusedBatch:
+    """The rules' confidences as the final scores (how the rules are measured on their own)."""
+    rules, rule_emotions = rule_arrays(findings)
+    return FusedBatch(
+        abuse=rules.max(axis=1),
+        categories=rules,
+        emotions=rule_emotions,
+        evidenced=rule_emotions >= EVIDENCE_AT,
+        rule_categories=rules,
+        rule_emotions=rule_emotions,
     )
 
 
 def _rules_first(
-    emotions: dict[str, float], evidenced: frozenset[str], findings: Findings, abuse: float
+    emotions: np.ndarray,
+    evidenced: np.ndarray,
+    abuse: np.ndarray,
+    dissatisfied: np.ndarray,
+    question: np.ndarray,
 ) -> None:
     """Model-only emotions yield to the ones with words behind them (in place)."""
-    if "satisfaction" not in evidenced:
-        if abuse >= 0.5 or not _DISSATISFIED.isdisjoint(findings.intents):
-            emotions["satisfaction"] = min(emotions["satisfaction"], 0.3)
-        elif "question" in findings.intents:
-            emotions["satisfaction"] = min(emotions["satisfaction"], 0.39)
-    if not evidenced:
-        return
-    top = max(emotions[name] for name in evidenced)
-    if top >= 0.4:
-        for name in EMOTIONS:
-            if name not in evidenced:
-                emotions[name] = min(emotions[name], top - 0.01)
+    satisfaction = emotions[:, _SATISFACTION]
+    unworded = ~evidenced[:, _SATISFACTION]
+    cap = np.where(
+        unworded & ((abuse >= 0.5) | dissatisfied),
+        0.3,
+        np.where(unworded & question, 0.39, np.inf),
+    )
+    emotions[:, _SATISFACTION] = np.minimum(satisfaction, cap)
+    top = np.where(evidenced, emotions, -np.inf).max(axis=1)
+    lead = (top >= 0.4)[:, None] & ~evidenced
+    emotions[:] = np.where(lead, np.minimum(emotions, top[:, None] - 0.01), emotions)
 
 
-def _value(row: np.ndarray | None, i: int) -> float | None:
-    if row is None:
-        return None
-    value = float(row[i])
-    return None if math.isnan(value) else value
-
-
-def _blend(rule: float, model: float | None, share: float, strong: bool) -> float:
+def _blend(rules: np.ndarray, model: np.ndarray | None, share: float) -> np.ndarray:
+    """Model scores pulled towards the rules; the rules alone where the model has no opinion."""
     if model is None:
-        return rule
-    blended = max(model, _pull(model, rule, share))
-    return max(blended, rule) if strong else blended
+        return rules.copy()
+    model = np.asarray(model, dtype=float)
+    return np.where(np.isnan(model), rules, _pull(model, rules, share))
 
 
-def _pull(model: float, rule: float, share: float) -> float:
+def _pull(model: np.ndarray, rule: np.ndarray, share: float) -> np.ndarray:
     """The model score moved ``share`` of the way towards a higher rule confidence."""
-    return model + share * max(0.0, rule - model)
-
-
-def _clip(value: float) -> float:
-    return min(1.0, max(0.0, value))
-
-
-def _clip_all(scores: dict[str, float]) -> dict[str, float]:
-    return {name: _clip(value) for name, value in scores.items()}
+    return model + share * np.maximum(0.0, rule - model)

@@ -11,12 +11,14 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
+import numpy as np
+
 from calmdesk import __version__
 from calmdesk.engine import fusion, models, rules
 from calmdesk.engine.analysis import Abuse, Analysis
 from calmdesk.engine.findings import Findings
-from calmdesk.engine.severity import FLAG_AT, dominant_emotion, severity
-from calmdesk.engine.vocabulary import LANGUAGES
+from calmdesk.engine.severity import FLAG_AT, dominant_emotions, severities
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, LANGUAGES
 
 
 def analyze(text: str, lang: str | None = None) -> Analysis:
@@ -64,30 +66,14 @@ def _analyze_batch(
     texts: Sequence[str], given: list[str | None], use_models: bool
 ) -> list[Analysis]:
     scores = models.score(texts, given) if use_models else _languages_only(texts, given)
-    results = []
-    for i, text in enumerate(texts):
-        language = scores.languages[i] if scores.languages[i] in LANGUAGES else "und"
-        findings, addressed = rules.find(text, language)
-        if use_models:
-            fused = fusion.fuse(
-                findings,
-                language,
-                None if scores.abuse is None else float(scores.abuse[i]),
-                None if scores.categories is None else scores.categories[i],
-                None if scores.emotions is None else scores.emotions[i],
-            )
-        else:
-            # Rules alone: their confidences are the scores (all within [0, 1] already).
-            fused = fusion.Fused(
-                abuse=max(findings.categories.values()),
-                categories=dict(findings.categories),
-                emotions=dict(findings.emotions),
-                evidenced=frozenset(
-                    name for name, value in findings.emotions.items() if value >= fusion.EVIDENCE_AT
-                ),
-            )
-        results.append(_analysis(language, findings, fused, addressed))
-    return results
+    languages = [code if code in LANGUAGES else "und" for code in scores.languages]
+    found = [rules.find(text, code) for text, code in zip(texts, languages, strict=True)]
+    findings = [f for f, _ in found]
+    if use_models:
+        fused = fusion.fuse_many(findings, scores.abuse, scores.categories, scores.emotions)
+    else:
+        fused = fusion.rules_alone(findings)
+    return _analyses(languages, findings, [addressed for _, addressed in found], fused)
 
 
 def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.ModelOutput:
@@ -101,35 +87,65 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
     return models.ModelOutput(languages=langs)
 
 
-def _analysis(language: str, findings: Findings, fused: fusion.Fused, addressed: bool) -> Analysis:
-    flagged = fused.abuse >= FLAG_AT
+def _analyses(
+    languages: list[str],
+    findings: list[Findings],
+    addressed: list[bool],
+    fused: fusion.FusedBatch,
+) -> list[Analysis]:
+    # Scores are rounded to the contract's four decimals first, so every decision below is
+    # the one a reader of the JSON would make from the numbers shown.
+    abuse = np.round(fused.abuse, 4)
+    categories = np.round(fused.categories, 4)
+    emotions = np.round(fused.emotions, 4)
+    flagged = abuse >= FLAG_AT
     # The rules decide whom abuse is aimed at; when only a model flags an insult the rules did
     # not see at all, an address to the employee in the message is the best sign of its target.
-    unseen = max(findings.categories.values(), default=0.0) == 0.0
-    directed = flagged and (
-        findings.directed_at_staff
-        or (addressed and unseen and fused.categories["insult"] >= FLAG_AT)
-    )
+    unseen = fused.rule_categories.max(axis=1) == 0.0
+    insult = categories[:, ABUSE_CATEGORIES.index("insult")] >= FLAG_AT
+    by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
+    directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
     # A plain question with no words of feeling reads as neutral: emotion heads trained on film
     # subtitles hear fear in "Czy mogę zapłacić kartą?". Scores stay as the models gave them.
-    plain_question = findings.intents == ["question"] and not fused.evidenced and not flagged
-    dominant = "neutral" if plain_question else dominant_emotion(fused.emotions, fused.evidenced)
-    level = severity(
-        categories=fused.categories,
-        abuse_score=fused.abuse,
+    plain = ~fused.evidenced.any(axis=1) & ~flagged
+    dominant = dominant_emotions(emotions, fused.evidenced)
+    for i, f in enumerate(findings):
+        if plain[i] and f.intents == ["question"]:
+            dominant[i] = "neutral"
+    anger = EMOTIONS.index("anger")
+    levels = severities(
+        categories=categories,
+        abuse=abuse,
         directed_at_staff=directed,
         # Shouting the rules read as strong anger stays strong even where a model doubts it.
-        anger=max(fused.emotions["anger"], findings.emotions["anger"]),
+        anger=np.maximum(emotions[:, anger], fused.rule_emotions[:, anger]),
         dominant=dominant,
-        intents=findings.intents,
+        intents=[f.intents for f in findings],
     )
-    return Analysis(
-        version=__version__,
-        language=language,
-        abuse=Abuse(score=fused.abuse, directed_at_staff=directed, categories=fused.categories),
-        emotions=fused.emotions,
-        dominant_emotion=dominant,
-        intents=list(findings.intents),
-        severity=level,
-        evidence=findings.evidence,
-    )
+    return [
+        Analysis(
+            version=__version__,
+            language=language,
+            abuse=Abuse(
+                score=score,
+                directed_at_staff=at_staff,
+                categories=dict(zip(ABUSE_CATEGORIES, category_row, strict=True)),
+            ),
+            emotions=dict(zip(EMOTIONS, emotion_row, strict=True)),
+            dominant_emotion=dominant_one,
+            intents=list(f.intents),
+            severity=level,
+            evidence=f.evidence,
+        )
+        for language, f, score, at_staff, category_row, emotion_row, dominant_one, level in zip(
+            languages,
+            findings,
+            abuse.tolist(),
+            directed.tolist(),
+            categories.tolist(),
+            emotions.tolist(),
+            dominant,
+            levels,
+            strict=True,
+        )
+    ]

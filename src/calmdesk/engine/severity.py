@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 
-from calmdesk.engine.vocabulary import EMOTIONS
+import numpy as np
+
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 DOMINANT_AT = 0.4
 """An emotion the rules found words for is dominant from this confidence (if the strongest)."""
@@ -17,50 +19,57 @@ STRONG_ANGER = 0.75
 
 FLAG_AT = 0.5
 _NEGATIVE = frozenset({"anger", "frustration", "disappointment", "anxiety", "sadness"})
-_AIMED = ("insult", "discrimination", "sexual_harassment")
+_AIMED = [
+    ABUSE_CATEGORIES.index(name) for name in ("insult", "discrimination", "sexual_harassment")
+]
+_THREAT = ABUSE_CATEGORIES.index("threat")
+_HARASSMENT = ABUSE_CATEGORIES.index("sexual_harassment")
 
 
-def dominant_emotion(
-    emotions: dict[str, float], evidenced: Collection[str] = frozenset(EMOTIONS)
-) -> str:
-    """The strongest emotion that reaches its bar (first in vocabulary order on ties), or
-    ``"neutral"``: :data:`DOMINANT_AT` for emotions in ``evidenced`` (words found for them),
-    :data:`MODEL_DOMINANT_AT` for the others."""
-    best, best_score = "neutral", 0.0
-    for name in EMOTIONS:
-        score = emotions[name]
-        bar = DOMINANT_AT if name in evidenced else MODEL_DOMINANT_AT
-        if score >= bar and (best == "neutral" or score > best_score):
-            best, best_score = name, score
-    return best
+def dominant_emotions(emotions: np.ndarray, evidenced: np.ndarray | None = None) -> list[str]:
+    """Per row of ``emotions`` (n, 6 in ``EMOTIONS`` order): the strongest emotion that reaches
+    its bar (first in vocabulary order on ties), or ``"neutral"``. The bar is
+    :data:`DOMINANT_AT` where ``evidenced`` (n, 6 bool; default all) says the rules found words
+    for the emotion, :data:`MODEL_DOMINANT_AT` elsewhere."""
+    emotions = np.asarray(emotions, dtype=float).reshape(-1, len(EMOTIONS))
+    if evidenced is None:
+        evidenced = np.ones_like(emotions, dtype=bool)
+    reaches: np.ndarray = emotions >= np.where(evidenced, DOMINANT_AT, MODEL_DOMINANT_AT)
+    best = np.where(reaches, emotions, -1.0).argmax(axis=1).tolist()
+    found = np.any(reaches, axis=1).tolist()
+    return [EMOTIONS[j] if hit else "neutral" for j, hit in zip(best, found, strict=True)]
 
 
-def severity(
+def severities(
     *,
-    categories: dict[str, float],
-    abuse_score: float,
-    directed_at_staff: bool,
-    anger: float,
-    dominant: str,
-    intents: Collection[str],
-) -> str:
-    """none/low/medium/high/critical, per the contract.
+    categories: np.ndarray,
+    abuse: np.ndarray,
+    directed_at_staff: np.ndarray,
+    anger: np.ndarray,
+    dominant: Sequence[str],
+    intents: Sequence[Collection[str]],
+) -> list[str]:
+    """none/low/medium/high/critical per message, per the contract.
 
     critical: a threat of violence or sexual harassment; high: insult, discrimination or
     harassment aimed at staff; medium: other abuse, strong anger, legal or review threats;
-    low: a negative emotion or a complaint.
+    low: a negative emotion or a complaint. ``categories`` is (n, 5) in ``ABUSE_CATEGORIES``
+    order; the other arrays are (n,).
     """
-    if categories["threat"] >= FLAG_AT or categories["sexual_harassment"] >= FLAG_AT:
-        return "critical"
-    if directed_at_staff and any(categories[name] >= FLAG_AT for name in _AIMED):
-        return "high"
-    if (
-        abuse_score >= FLAG_AT
-        or anger >= STRONG_ANGER
-        or "legal_threat" in intents
-        or "review_threat" in intents
-    ):
-        return "medium"
-    if dominant in _NEGATIVE or "complaint" in intents:
-        return "low"
-    return "none"
+    flags = np.asarray(categories) >= FLAG_AT
+    critical = flags[:, _THREAT] | flags[:, _HARASSMENT]
+    high = np.asarray(directed_at_staff, dtype=bool) & flags[:, _AIMED].any(axis=1)
+    medium = (np.asarray(abuse) >= FLAG_AT) | (np.asarray(anger) >= STRONG_ANGER)
+    out = []
+    for i, said in enumerate(intents):
+        if critical[i]:
+            out.append("critical")
+        elif high[i]:
+            out.append("high")
+        elif medium[i] or "legal_threat" in said or "review_threat" in said:
+            out.append("medium")
+        elif dominant[i] in _NEGATIVE or "complaint" in said:
+            out.append("low")
+        else:
+            out.append("none")
+    return out
