@@ -16,6 +16,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from typing import Any
 
 import numpy as np
@@ -67,13 +68,17 @@ def clean(text: str) -> str:
 
 def normalise(text: str) -> str:
     """The folded form the n-grams are taken from (see the module docstring)."""
+    # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
+    return _lowered(text).translate(_FOLD)
+
+
+def _lowered(text: str) -> str:
+    """:func:`normalise` without the diacritics folding (the featuriser folds per new token)."""
     if "@" in text or "#" in text or "URL" in text or "http" in text or "www." in text:
-        # One pass; whitespace is left alone because the featuriser splits on it anyway.
         text = _NOISE.sub(" ", text)
     if not text.isascii():
         text = unicodedata.normalize("NFKC", text)
-    # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
-    return text.lower().translate(_FOLD)
+    return text.lower()
 
 
 def markers(text: str) -> list[str]:
@@ -126,32 +131,26 @@ class Featuriser:
     def _transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         if len(self._ids) > _CACHE_LIMIT:
             self._reset()
-        tokens: list[int] = []
-        counts: list[int] = []
+        # Tokens are keyed by their lower-cased form; the diacritics are folded when a new
+        # token's n-grams are hashed (``_add``), so "zwykłym" and "zwyklym" share features.
+        splits = [_lowered(text).split() for text in texts]
+        flat = list(chain.from_iterable(splits))
+        ids = self._ids
+        missing = [token for token in dict.fromkeys(flat) if token not in ids]
+        if missing:
+            # New tokens join the table only once their n-grams are in the arrays: an error
+            # half-way must not leave ids without rows.
+            self._add(missing)
+            ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
+        tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
         extra_rows: list[int] = []
         extra_cols: list[int] = []
-        # New tokens get ids in a side table that joins the main one only once their n-grams
-        # are in the arrays: an error half-way must not leave ids without rows.
-        ids, new, markers_of = self._ids, dict[str, int](), self._markers
+        markers_of = self._markers
         for row, text in enumerate(texts):
-            split = normalise(text).split()
-            for token in split:
-                tid = ids.get(token)
-                if tid is None:
-                    tid = new.get(token)
-                    if tid is None:
-                        tid = new[token] = len(ids) + len(new)
-                tokens.append(tid)
-            counts.append(len(split))
             for marker in markers(text):
                 extra_rows.append(row)
                 extra_cols.append(markers_of[marker])
-        if new:
-            self._add(list(new))
-            ids.update(new)
-        return self._assemble(
-            len(texts), np.asarray(tokens, dtype=np.int64), counts, extra_rows, extra_cols
-        )
+        return self._assemble(len(texts), tokens, list(map(len, splits)), extra_rows, extra_cols)
 
     def _assemble(
         self,
@@ -192,7 +191,7 @@ class Featuriser:
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
-        squeezed = [_REPEAT.sub(r"\1\1", token) for token in tokens]
+        squeezed = [_REPEAT.sub(r"\1\1", token.translate(_FOLD)) for token in tokens]
         padded = [f" {token} " for token in squeezed]
         codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = codes.astype(np.uint64)
