@@ -40,30 +40,43 @@ class ModelOutput:
 
 
 @dataclass(frozen=True, slots=True)
-class _Layout:
-    """Which head column serves each (language, output) slot; -1 = no head."""
+class _Block:
+    """The heads of one language, and where each goes in the output arrays.
 
-    abuse: dict[str, int]
-    categories: dict[str, np.ndarray]
-    emotions: dict[str, np.ndarray]
+    ``slots`` pairs say which output position a head column fills: (positions in the
+    output's vocabulary, columns of ``heads``).
+    """
+
+    heads: weights.LinearHeads
+    abuse: int
+    categories: tuple[np.ndarray, np.ndarray]
+    emotions: tuple[np.ndarray, np.ndarray]
+
+
+def _block(heads: weights.LinearHeads, lang: str) -> _Block:
+    names: list[str] = []
+
+    def slots(kinds: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        present = [i for i, kind in enumerate(kinds) if f"{kind}.{lang}" in heads.names]
+        columns = range(len(names), len(names) + len(present))
+        names.extend(f"{kinds[i]}.{lang}" for i in present)
+        return np.asarray(present, dtype=np.intp), np.asarray(columns, dtype=np.intp)
+
+    abuse, categories, emotions = slots(["abuse"]), slots(ABUSE_CATEGORIES), slots(EMOTIONS)
+    return _Block(
+        heads=heads.subset(names),
+        abuse=int(abuse[1][0]) if len(abuse[1]) else -1,
+        categories=categories,
+        emotions=emotions,
+    )
 
 
 @lru_cache(maxsize=1)
-def _heads() -> tuple[weights.LinearHeads, _Layout] | None:
+def _blocks() -> dict[str, _Block] | None:
     heads = weights.load(weights.MODELS_DIR, HEADS_STEM)
     if heads is None:
         return None
-    index = {name: j for j, name in enumerate(heads.names)}
-
-    def columns(kinds: Sequence[str], lang: str) -> np.ndarray:
-        return np.asarray([index.get(f"{kind}.{lang}", -1) for kind in kinds])
-
-    layout = _Layout(
-        abuse={lang: index.get(f"abuse.{lang}", -1) for lang in LANGUAGE_HEADS},
-        categories={lang: columns(ABUSE_CATEGORIES, lang) for lang in LANGUAGE_HEADS},
-        emotions={lang: columns(EMOTIONS, lang) for lang in LANGUAGE_HEADS},
-    )
-    return heads, layout
+    return {lang: _block(heads, lang) for lang in LANGUAGE_HEADS}
 
 
 def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
@@ -77,22 +90,24 @@ def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
         detected = detect_from_features([texts[i] for i in missing], features[missing])
         for i, lang in zip(missing, detected, strict=True):
             langs[i] = lang
-    loaded = _heads()
-    if loaded is None:
+    blocks = _blocks()
+    if blocks is None:
         return ModelOutput(languages=langs)
-    heads, layout = loaded
-    # One extra NaN column lets "no head" (-1) gather as NaN without branching per text.
-    probs = np.hstack([heads.probabilities(features), np.full((len(texts), 1), np.nan)])
     n = len(texts)
     abuse = np.full(n, np.nan)
     categories = np.full((n, len(ABUSE_CATEGORIES)), np.nan)
     emotions = np.full((n, len(EMOTIONS)), np.nan)
     lang_array = np.asarray(langs)
-    for lang in LANGUAGE_HEADS:
+    # Each message goes through its own language's heads only ("und" has none: NaN).
+    for lang, block in blocks.items():
         rows = np.flatnonzero(lang_array == lang)
         if not len(rows):
             continue
-        abuse[rows] = probs[rows, layout.abuse[lang]]
-        categories[rows] = probs[np.ix_(rows, layout.categories[lang])]
-        emotions[rows] = probs[np.ix_(rows, layout.emotions[lang])]
+        probs = block.heads.probabilities(features[rows])
+        if block.abuse >= 0:
+            abuse[rows] = probs[:, block.abuse]
+        slots, columns = block.categories
+        categories[np.ix_(rows, slots)] = probs[:, columns]
+        slots, columns = block.emotions
+        emotions[np.ix_(rows, slots)] = probs[:, columns]
     return ModelOutput(languages=langs, abuse=abuse, categories=categories, emotions=emotions)

@@ -48,6 +48,18 @@ class LinearHeads:
     def column(self, name: str) -> int:
         return self.names.index(name)
 
+    def subset(self, names: list[str]) -> LinearHeads:
+        """The heads ``names`` alone, their weights contiguous: a product with fewer columns
+        reads less memory per feature (same scores, head for head)."""
+        columns = [self.column(name) for name in names]
+        return LinearHeads(
+            names=list(names),
+            weights=np.ascontiguousarray(self.weights[:, columns]),
+            bias=self.bias[columns],
+            knots=[self.knots[j] for j in columns],
+            manifest=self.manifest,
+        )
+
 
 def save(
     directory: Path,
