@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from calmdesk.engine.vocabulary import LANGUAGES
 from calmdesk.errors import InvalidInput
 
@@ -75,10 +77,7 @@ def _read_jsonl(text: str, path: Path) -> Iterator[InputMessage]:
         if not line.strip():
             continue
         where = f"{path}, line {number}"
-        try:
-            obj = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise InvalidInput(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
+        obj = _parse_json(line, where)
         if not isinstance(obj, dict):
             raise InvalidInput(f'{where}: expected a JSON object with a "text" field')
         if "text" not in obj:
@@ -89,6 +88,19 @@ def _read_jsonl(text: str, path: Path) -> Iterator[InputMessage]:
         if lang is not None and not isinstance(lang, str):
             raise InvalidInput(f'{where}: "lang" must be a string')
         yield InputMessage(text=obj["text"], id=obj.get("id"), lang=check_language(lang, where))
+
+
+def _parse_json(line: str, where: str) -> Any:
+    # orjson parses a line in a tenth of json's time; what it refuses (NaN, lone surrogate
+    # escapes, integers beyond 64 bits) goes to json, whose message names the problem.
+    try:
+        return orjson.loads(line)
+    except orjson.JSONDecodeError:
+        pass
+    try:
+        return json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InvalidInput(f"{where}: invalid JSON ({exc.msg} at column {exc.colno})") from None
 
 
 def _read_csv(text: str, path: Path) -> Iterator[InputMessage]:
