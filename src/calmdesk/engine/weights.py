@@ -99,7 +99,8 @@ def load(directory: Path, stem: str) -> LinearHeads | None:
     manifest = json.loads(path.read_text(encoding="utf-8"))
     names = list(manifest["heads"])
     with np.load(npz) as arrays:
-        weights = arrays["weights"].astype(np.float32) * arrays["scale"].astype(np.float32)
+        # One pass from int8 to float32 (a cast then a multiply would fill two large arrays).
+        weights = np.multiply(arrays["weights"], arrays["scale"], dtype=np.float32)
         bias = arrays["bias"].astype(np.float32)
     calibration = manifest.get("calibration", {})
     knots = []
