@@ -33,15 +33,15 @@ _COMPLIMENT_ADDRESSED = 0.45
 _COMPLIMENT_ALONE = 0.3
 _PROPOSITION = 0.5
 _ADDRESSED_NOUN = 0.85
+_CATEGORY_SET = frozenset(ABUSE_CATEGORIES)
+_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 
 
 @dataclass(slots=True)
 class AbuseFindings:
     """Rule confidences per category, strong categories, target and evidence."""
 
-    categories: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(ABUSE_CATEGORIES, 0.0)
-    )
+    categories: dict[str, float] = field(default_factory=_NO_ABUSE.copy)
     strong: set[str] = field(default_factory=set)
     directed_at_staff: bool = False
     addressed: bool = False
@@ -53,16 +53,18 @@ class AbuseFindings:
 def detect_abuse(reading: Reading) -> AbuseFindings:
     """Abuse categories, their target and evidence in one message."""
     found = AbuseFindings(addressed=bool(reading.markers.get("you")))
-    hits = [hit for hit in reading.hits if hit.entry.label in ABUSE_CATEGORIES]
-    in_phrase: set[int] = set()
-    for hit in hits:
-        if hit.last > hit.first and hit.entry.label != "profanity":
-            in_phrase.update(range(hit.first, hit.last + 1))
-    for hit in hits:
-        if hit.entry.label == "profanity" and hit.first in in_phrase and hit.last in in_phrase:
-            continue  # "ass" in "nice ass", "fuck" in "fuck you": the phrase says what it is
-        _weigh(reading, hit, found)
-    _harassment_cues(reading, found)
+    hits = [hit for hit in reading.hits if hit.entry.label in _CATEGORY_SET]
+    if hits:
+        in_phrase: set[int] = set()
+        for hit in hits:
+            if hit.last > hit.first and hit.entry.label != "profanity":
+                in_phrase.update(range(hit.first, hit.last + 1))
+        for hit in hits:
+            if hit.entry.label == "profanity" and hit.first in in_phrase and hit.last in in_phrase:
+                continue  # "ass" in "nice ass", "fuck" in "fuck you": the phrase says what it is
+            _weigh(reading, hit, found)
+    if "compliment" in reading.markers:
+        _harassment_cues(reading, found)
     return found
 
 

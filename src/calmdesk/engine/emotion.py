@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from calmdesk.engine.analysis import Evidence
+from calmdesk.engine.lexicon import Hit
 from calmdesk.engine.reading import Reading
 from calmdesk.engine.vocabulary import EMOTIONS
 
@@ -28,6 +29,7 @@ _SHOUTING_ANGER = 0.5
 _INTENSITY_GAIN = 0.6
 _EVIDENCE_AT = 0.4
 
+_EMOTION_SET = frozenset(EMOTIONS)
 _EXCLAIM = re.compile(r"!{2,}|\?!|!\?")
 _SAMPLE = 2000  # characters read for capitals; enough to tell shouting
 
@@ -43,20 +45,27 @@ class EmotionFindings:
 
 def intensity(reading: Reading) -> float:
     """Intensity cues in [0, 1]: capitals, repeated "!", intensifiers, stretched letters."""
-    text = reading.folded.original
+    return text_intensity(reading.folded.original, len(reading.markers.get("intensifier", ())))
+
+
+def text_intensity(text: str, intensifiers: int) -> float:
+    """:func:`intensity` of the original ``text`` with ``intensifiers`` intensifier cues."""
     score = 0.0
     sample = text[:_SAMPLE]
     if not sample.islower():  # a quick pass for the usual message with no capitals to weigh
-        words = [word for word in sample.split() if len(word) >= 3]
-        caps = sum(1 for word in words if word.isupper())
-        if caps and caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
-            score += 0.5
-        elif caps >= 2:
-            score += 0.2
+        split = sample.split()
+        # Words in capitals are rare: find them first (in C), count the others only if needed.
+        caps = sum(1 for word in filter(str.isupper, split) if len(word) >= 3)
+        if caps:
+            words = [word for word in split if len(word) >= 3]
+            if caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
+                score += 0.5
+            elif caps >= 2:
+                score += 0.2
     exclaims = text.count("!")
     if exclaims and (exclaims >= 2 or _EXCLAIM.search(text)):
         score += 0.4 if "!!!" in text or exclaims >= 3 else 0.25
-    score += 0.2 * len(reading.markers.get("intensifier", ()))
+    score += 0.2 * intensifiers
     return min(1.0, score)
 
 
@@ -64,30 +73,32 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
     """Emotion confidences from cues, intensity and the abuse categories ``abuse``."""
     found = EmotionFindings(intensity=intensity(reading))
     scores = found.emotions
-    cited: dict[str, list[Evidence]] = {name: [] for name in EMOTIONS}
-    counted: dict[str, set[int]] = {}
-    # Longest cues first, so "a joke" and the "joke" inside it count once.
-    for hit in sorted(reading.hits, key=lambda h: h.first - h.last):
-        label = hit.entry.label
-        if label not in scores:
-            continue
-        covered = counted.setdefault(label, set())
-        if hit.first in covered and hit.last in covered:
-            continue
-        covered.update(range(hit.first, hit.last + 1))
-        if reading.negated(hit, reach=2):
-            # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
-            # a denied worry ("nie martwię się") is no emotion at all.
-            if label != "satisfaction":
+    cues = [hit for hit in reading.hits if hit.entry.label in _EMOTION_SET]
+    cited: dict[str, list[tuple[Hit, str]]] = {}
+    if cues:
+        # Longest cues first, so "a joke" and the "joke" inside it count once.
+        cues.sort(key=_shortness)
+        counted: dict[str, set[int]] = {}
+        for hit in cues:
+            label = hit.entry.label
+            covered = counted.setdefault(label, set())
+            if hit.first in covered and hit.last in covered:
                 continue
-            label = "disappointment"
-        scores[label] = _combine(scores[label], hit.entry.weight)
-        cited[label].append(reading.evidence(hit, label))
+            covered.update(range(hit.first, hit.last + 1))
+            if reading.negated(hit, reach=2):
+                # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
+                # a denied worry ("nie martwię się") is no emotion at all.
+                if label != "satisfaction":
+                    continue
+                label = "disappointment"
+            scores[label] = _combine(scores[label], hit.entry.weight)
+            cited.setdefault(label, []).append((hit, label))
     if any(hit.entry.label == "praise" for hit in reading.hits):
         scores["satisfaction"] = _combine(scores["satisfaction"], _SATISFACTION_FROM_PRAISE)
-    for category, weight in abuse.items():
-        if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
-            scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
+    if max(abuse.values(), default=0.0) >= 0.5:
+        for category, weight in abuse.items():
+            if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
+                scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
     level = found.intensity
     if level:
         if any(scores[name] for name in _NEGATIVE):
@@ -96,10 +107,16 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
                     scores[name] = _combine(scores[name], _INTENSITY_GAIN * level)
         elif level >= 0.5 and not scores["satisfaction"]:
             scores["anger"] = shouting_anger(level)
-    for name in EMOTIONS:
-        if scores[name] >= _EVIDENCE_AT:
-            found.evidence.extend(cited[name])
+    # Evidence only for the emotions that reach the bar, built only for them.
+    if cited:
+        for name in EMOTIONS:
+            if name in cited and scores[name] >= _EVIDENCE_AT:
+                found.evidence.extend(reading.evidence(hit, label) for hit, label in cited[name])
     return found
+
+
+def _shortness(hit: Hit) -> int:
+    return hit.first - hit.last
 
 
 def without_cues(level: float) -> dict[str, float]:

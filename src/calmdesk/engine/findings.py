@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
+# Templates copied for each message's zero scores (a copy is cheaper than dict.fromkeys).
+_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+_NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
+
 
 @dataclass(slots=True)
 class Findings:
@@ -18,12 +22,10 @@ class Findings:
     intensifiers and repetition cues.
     """
 
-    categories: dict[str, float] = field(
-        default_factory=lambda: dict.fromkeys(ABUSE_CATEGORIES, 0.0)
-    )
+    categories: dict[str, float] = field(default_factory=_NO_ABUSE.copy)
     strong: set[str] = field(default_factory=set)
     directed_at_staff: bool = False
-    emotions: dict[str, float] = field(default_factory=lambda: dict.fromkeys(EMOTIONS, 0.0))
+    emotions: dict[str, float] = field(default_factory=_NO_EMOTION.copy)
     intensity: float = 0.0
     intents: list[str] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)

@@ -12,6 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import compress
 from typing import NamedTuple, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
@@ -37,6 +38,7 @@ MARKERS = (
     "proposition",  # "po pracy", "a drink", "treffit"
     "question_word",  # clause-initial question words: "czy", "could", "voisitteko"
 )
+_MARKER_SET = frozenset(MARKERS)
 LABELS = frozenset(ABUSE_CATEGORIES + EMOTIONS + INTENTS + MARKERS)
 FLAGS = frozenset(
     {
@@ -63,7 +65,13 @@ class Entry:
     source: str
 
 
-_Plan = tuple[tuple[Entry, ...], dict[int, tuple[Entry, ...]], tuple[Entry, ...]]
+_Plan = tuple[
+    tuple[Entry, ...],
+    tuple[Entry, ...],
+    tuple[tuple[str, Entry], ...],
+    dict[int, tuple[Entry, ...]],
+    tuple[Entry, ...],
+]
 
 
 class Hit(NamedTuple):
@@ -95,6 +103,8 @@ class Lexicon:
         self._gapped: dict[int, list[Entry]] = {}
         self._cache: dict[str, frozenset[int]] = {}
         self._plans: dict[frozenset[int], _Plan] = {}
+        # Per word: the plan of what it can start, or () when it starts nothing.
+        self._starting: dict[str, _Plan | tuple[()]] = {}
         self.entries: list[Entry] = []
 
     # -- building ---------------------------------------------------------------------------
@@ -213,43 +223,95 @@ class Lexicon:
 
     def match(self, tokens: Tokens) -> list[Hit]:
         """Every entry found in ``tokens``, in token order."""
-        get = self._cache.get
-        keys = tokens.keys
-        # One C-level pass over the cache; only words never seen before go to lookup().
-        found = [get(key) for key in keys]
-        if None in found:
-            found = [
-                self.lookup(key) if atoms is None else atoms
-                for key, atoms in zip(keys, found, strict=True)
-            ]
-        atoms_per = cast(list[frozenset[int]], found)  # every None was looked up
-        clauses = tokens.clauses
-        last = len(keys) - 1
-        plans = self._plans
         hits: list[Hit] = []
-        for i, atoms in enumerate(atoms_per):
-            if not atoms:
+        self.scan(tokens, hits, None)
+        return hits
+
+    def scan(self, tokens: Tokens, hits: list[Hit], markers: dict[str, list[Hit]] | None) -> None:
+        """Append the entries found in ``tokens`` to ``hits`` in token order, and the markers'
+        hits to ``markers`` by marker name (to ``hits`` too when ``markers`` is None)."""
+        keys = tokens.keys
+        # One C-level pass over the words' plans; only words never seen go to _new_plans().
+        plans = list(map(self._starting.get, keys))
+        if None in plans:
+            plans = self._new_plans(keys, plans)
+        # Most words start nothing: only those that do are visited, found by a C-level filter.
+        starts = list(compress(range(len(keys)), plans))
+        if not starts:
+            return
+        new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
+        atoms_per: list[frozenset[int]] | None = None
+        for i in starts:
+            singles, single_hits, single_cues, pairs, gapped = cast(_Plan, plans[i])
+            if markers is None:
+                for entry in singles:
+                    hits.append(new(Hit, (entry, i, i)))
+            else:
+                for entry in single_hits:
+                    hits.append(new(Hit, (entry, i, i)))
+                for label, entry in single_cues:
+                    cues = markers.get(label)
+                    if cues is None:
+                        markers[label] = [new(Hit, (entry, i, i))]
+                    else:
+                        cues.append(new(Hit, (entry, i, i)))
+            if not pairs and not gapped:
                 continue
-            plan = plans.get(atoms)
-            if plan is None:
-                plan = plans[atoms] = self._plan(atoms)
-            singles, pairs, gapped = plan
-            for entry in singles:
-                hits.append(Hit(entry, i, i))
-            if pairs and i < last and clauses[i + 1] == clauses[i]:
+            if atoms_per is None:
+                atoms_per = self._atoms_per(keys)
+            clauses = tokens.clauses
+            longer: list[Hit] = []
+            if pairs and i < len(keys) - 1 and clauses[i + 1] == clauses[i]:
                 for atom2 in atoms_per[i + 1]:
                     for entry in pairs.get(atom2, ()):
                         end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
                         if end is not None:
-                            hits.append(Hit(entry, i, end - 1))
+                            longer.append(new(Hit, (entry, i, end - 1)))
             for entry in gapped:
                 end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
                 if end is not None:
-                    hits.append(Hit(entry, i, end - 1))
-        return hits
+                    longer.append(new(Hit, (entry, i, end - 1)))
+            for hit in longer:
+                label = hit.entry.label
+                if markers is None or label not in _MARKER_SET:
+                    hits.append(hit)
+                else:
+                    markers.setdefault(label, []).append(hit)
+
+    def _atoms_per(self, keys: list[str]) -> list[frozenset[int]]:
+        found = list(map(self._cache.get, keys))
+        if None in found:  # the cache was reset since the plans were read
+            found = [
+                self.lookup(key) if atoms is None else atoms
+                for key, atoms in zip(keys, found, strict=True)
+            ]
+        return cast(list[frozenset[int]], found)
+
+    def _new_plans(
+        self, keys: list[str], plans: list[_Plan | tuple[()] | None]
+    ) -> list[_Plan | tuple[()] | None]:
+        # Words met for the first time: their atoms, and the plan of what they can start,
+        # built once per distinct set of atoms, in token order.
+        plans = list(plans)
+        for i, key in enumerate(keys):
+            if plans[i] is not None:
+                continue
+            atoms = self.lookup(key)
+            plan: _Plan | tuple[()] = ()
+            if atoms:
+                plan = self._plans.get(atoms) or self._plan(atoms)
+                self._plans.setdefault(atoms, plan)
+                if not (plan[0] or plan[3] or plan[4]):
+                    plan = ()
+            if len(self._starting) >= _CACHE_LIMIT:
+                self._starting.clear()
+            self._starting[key] = plans[i] = plan
+        return plans
 
     def _plan(self, atoms: frozenset[int]) -> _Plan:
-        # What a word with these atoms can start, merged once per distinct set of atoms.
+        # What a word with these atoms can start, merged once per distinct set of atoms. Single
+        # words are kept twice: all in lexicon order (for match()), and split into hits and
+        # marker cues (for scan()).
         singles: dict[int, Entry] = {}
         pairs: dict[int, dict[int, Entry]] = {}
         gapped: dict[int, Entry] = {}
@@ -258,8 +320,11 @@ class Lexicon:
             gapped.update((id(e), e) for e in self._gapped.get(atom, ()))
             for atom2, entries in self._pairs.get(atom, {}).items():
                 pairs.setdefault(atom2, {}).update((id(e), e) for e in entries)
+        ordered = tuple(singles.values())
         return (
-            tuple(singles.values()),
+            ordered,
+            tuple(e for e in ordered if e.label not in _MARKER_SET),
+            tuple((e.label, e) for e in ordered if e.label in _MARKER_SET),
             {atom2: tuple(entries.values()) for atom2, entries in pairs.items()},
             tuple(gapped.values()),
         )

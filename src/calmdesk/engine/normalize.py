@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # Letters NFKD does not decompose, typographic punctuation, and Cyrillic/Greek look-alikes that
 # people use to dodge filters ("іdiot" with a Cyrillic і). Keys and values are already casefolded.
@@ -103,12 +103,12 @@ def fold_char(ch: str) -> str:
     return "".join(out)
 
 
-@dataclass(frozen=True, slots=True)
-class Folded:
+class Folded(NamedTuple):
     """A folded text and the way back to the original.
 
     ``starts[i]``/``ends[i]`` give the original span of folded character ``i``; both are None
     when folding kept every character in place (the common case), so spans map to themselves.
+    A named tuple: one is made for every message, and tuples are the cheapest immutable records.
     """
 
     text: str
@@ -145,6 +145,10 @@ class _Tables:
                     table[code] = folded
         self.table = table
         self.complex = re.compile("[^" + _char_class(simple) + "]")
+        # The same map as a list indexed by code point, for the characters below _LISTED:
+        # str.translate looks a list up much faster than a dict (no hashing of each code).
+        self.listed: list[int | str] = [table.get(code, code) for code in range(_LISTED)]
+        self.beyond = re.compile(f"[^\\x00-{chr(_LISTED - 1)}]")
 
 
 def _char_class(codes: list[int]) -> str:
@@ -160,19 +164,29 @@ def _char_class(codes: list[int]) -> str:
     return "".join(parts)
 
 
-@lru_cache(maxsize=1)
+_TABLES: _Tables | None = None
+_LISTED = 0x2C00  # code points mapped by the list table: Latin, Greek, Cyrillic, punctuation
+_new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
+
+
 def _tables() -> _Tables:
-    return _Tables()
+    # Built on first use (a few milliseconds), then read from the module global.
+    global _TABLES
+    if _TABLES is None:
+        _TABLES = _Tables()
+    return _TABLES
 
 
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching, keeping the map back to original offsets."""
     if text.isascii():
-        return Folded(text.lower(), text)
-    tables = _tables()
+        return _new(Folded, (text.lower(), text, None, None))
+    tables = _TABLES or _tables()
     if tables.complex.search(text) is None:
         # Lower-casing first leaves the table only the non-ASCII letters to map.
-        return Folded(text.lower().translate(tables.table), text)
+        lowered = text.lower()
+        table = tables.listed if tables.beyond.search(lowered) is None else tables.table
+        return _new(Folded, (lowered.translate(table), text, None, None))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []

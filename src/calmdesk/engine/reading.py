@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 
 from calmdesk.engine.analysis import Evidence
-from calmdesk.engine.lexicon import MARKERS, Hit, Lexicon
+from calmdesk.engine.lexicon import Hit, Lexicon
 from calmdesk.engine.normalize import Folded, fold
 from calmdesk.engine.tokens import Tokens, tokenize
 
@@ -109,24 +110,24 @@ class Reading:
 def read(text: str, lexicons: Sequence[Lexicon]) -> Reading:
     """Fold, split into words and match every lexicon of ``lexicons`` on ``text``."""
     folded = fold(text)
-    if len(lexicons) == 1:
-        is_word = lexicons[0].is_abuse_word
-    else:
-
-        def is_word(key: str) -> bool:
-            return any(lexicon.is_abuse_word(key) for lexicon in lexicons)
-
-    tokens = tokenize(folded, is_word)
-    reading = Reading(folded, tokens)
+    tokens = tokenize(folded, abuse_word_test(lexicons))
+    hits: list[Hit] = []
+    markers: dict[str, list[Hit]] = {}
     for lexicon in lexicons:
-        for hit in lexicon.match(tokens):
-            if hit.entry.label in _MARKER_SET:
-                reading.markers.setdefault(hit.entry.label, []).append(hit)
-            else:
-                reading.hits.append(hit)
-    return reading
+        lexicon.scan(tokens, hits, markers)
+    return Reading(folded, tokens, hits, markers, {})
 
 
-_MARKER_SET = frozenset(MARKERS)
+def abuse_word_test(lexicons: Sequence[Lexicon]) -> Callable[[str], bool]:
+    """Whether a string is a word of an abuse entry in any of ``lexicons``."""
+    if len(lexicons) == 1:
+        return lexicons[0].is_abuse_word
+    return partial(_any_abuse_word, tuple(lexicons))
+
+
+def _any_abuse_word(lexicons: tuple[Lexicon, ...], key: str) -> bool:
+    return any(lexicon.is_abuse_word(key) for lexicon in lexicons)
+
+
 _DENIAL_REACH = 8
 _LONGEST_CUE = 6  # words in the longest marker phrase, for look-ups by position
