@@ -90,6 +90,33 @@ def test_calm_messages_notify_nobody(
     assert receiver.received == []
 
 
+def test_a_slack_integration_added_through_the_api_gets_the_next_alert_at_once(
+    client: TestClient, world: World, receiver: FakeHttpReceiver
+) -> None:
+    # Ingestion keeps the organisation's alert targets with the webhook it caches; saving an
+    # integration must make the very next alert use it.
+    with world.database.write() as session:
+        tokens.save_integration(
+            session, org_id=world.orgs["acme"], kind="chatwoot", secret=SECRET,
+            config={"base_url": receiver.url, "api_token": "cw-token"},
+            actor=Actor.system("tests"),
+        )  # fmt: skip
+    calm = json.dumps(chatwoot_event(2101, "Thank you, the parcel arrived today.")).encode()
+    hooks = "/api/v1/webhooks/chatwoot/acme"
+    assert client.post(hooks, content=calm, headers=signed_chatwoot(calm, "n-5")).status_code == 200
+    saved = client.put(
+        "/api/v1/integrations/slack_webhook/default",
+        json={"config": {}, "secret": f"{receiver.url}/hooks/T000/B000/NEW"},
+        headers=world.people["acme.admin"].auth,
+    )
+    assert saved.status_code == 200
+    threat = json.dumps(chatwoot_event(2102, "I know where you live and I will kill you")).encode()
+    response = client.post(hooks, content=threat, headers=signed_chatwoot(threat, "n-6"))
+    assert response.json()["stage"] == "safety"
+    deliver_due(world.database)
+    assert "/hooks/T000/B000/NEW" in {r.path for r in receiver.received}
+
+
 def test_failed_notifications_are_retried_with_backoff_after_a_restart(
     world: World, receiver: FakeHttpReceiver, tmp_path: Path
 ) -> None:

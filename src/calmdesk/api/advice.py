@@ -14,6 +14,7 @@ import calmdesk
 from calmdesk.engine.analysis import Analysis
 from calmdesk.playbook import respond
 from calmdesk.playbook.schemas import parse_request
+from calmdesk.settings import Settings
 
 HISTORY = 20
 """How many earlier messages of a conversation the playbook sees."""
@@ -35,10 +36,13 @@ class Turn:
         return message
 
 
-def advise(turns: list[Turn]) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+def advise(
+    turns: list[Turn], *, settings: Settings | None = None
+) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     """(the assist response, the Analysis of the last message if it is the client's).
 
-    The advice is None when no client has spoken yet.
+    The advice is None when no client has spoken yet. ``settings`` (the server's) name the
+    playbook folder and the drafting model; by default the process settings.
     """
     turns = turns[-HISTORY:]
     last = turns[-1]
@@ -53,4 +57,4 @@ def advise(turns: list[Turn]) -> tuple[dict[str, Any] | None, dict[str, Any] | N
     ]
     latest = analyses[-1].to_dict() if last.role == "client" else None
     request = parse_request({"messages": [t.as_message() for t in turns]})
-    return respond(request, analyses, None), latest
+    return respond(request, analyses, None, settings=settings), latest

@@ -43,9 +43,12 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         from starlette.concurrency import run_in_threadpool
 
         from calmdesk.api import engine
+        from calmdesk.api.advice import Turn, advise
 
-        # Load the engine's models now, so the first request does not pay for it.
+        # Load the engine's models and the playbook's content now, so the first requests do
+        # not pay for it (reading the playbook's YAML takes about half a second).
         await run_in_threadpool(engine.analyze, "calmdesk is starting")
+        await run_in_threadpool(advise, [Turn("client", "calmdesk is starting")], settings=settings)
         worker = asyncio.create_task(run_outbox_worker(app))
         try:
             yield

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -21,7 +22,7 @@ from starlette.concurrency import run_in_threadpool
 from calmdesk.api import outbound
 from calmdesk.domain.clock import utcnow
 from calmdesk.settings import Settings
-from calmdesk.store import api_support
+from calmdesk.store import api_support, inbound
 from calmdesk.store import tokens as integrations
 from calmdesk.store.database import Database
 
@@ -37,28 +38,30 @@ def retry_delay(attempts: int) -> timedelta:
     return timedelta(seconds=min(3600, 15 * 2 ** max(0, attempts - 1)))
 
 
-def queue_alert(session: Any, *, org_id: int, subject: str, text: str) -> int:
+def queue_alert(
+    session: Any,
+    *,
+    org_id: int,
+    subject: str,
+    text: str,
+    targets: Sequence[tuple[str, str]] | None = None,
+) -> int:
     """Queue ``text`` for every active Slack-webhook and SMTP integration of the organisation.
 
     Runs inside the caller's write session; returns how many notifications were queued.
+    ``targets`` are those integrations as ``(kind, name)`` when the caller knows them already
+    (webhook ingestion keeps them with the integration it caches); else they are looked up.
     """
-    queued = 0
-    for integration in integrations.list_integrations(session, org_id=org_id):
-        if not integration.active:
-            continue
-        if integration.kind == "slack_webhook":
-            api_support.enqueue(
-                session, org_id=org_id, kind="slack", target=integration.name,
-                payload={"text": f"*{subject}*\n{text}"},
-            )  # fmt: skip
-            queued += 1
-        elif integration.kind == "smtp":
-            api_support.enqueue(
-                session, org_id=org_id, kind="email", target=integration.name,
-                payload={"subject": subject, "body": text},
-            )  # fmt: skip
-            queued += 1
-    return queued
+    if targets is None:
+        targets = inbound.alert_targets(session, org_id=org_id)
+    items: list[tuple[str, str, dict[str, Any]]] = []
+    for kind, name in targets:
+        if kind == "slack_webhook":
+            items.append(("slack", name, {"text": f"*{subject}*\n{text}"}))
+        elif kind == "smtp":
+            items.append(("email", name, {"subject": subject, "body": text}))
+    inbound.enqueue_many(session, org_id=org_id, items=items)
+    return len(items)
 
 
 def _send(session: Any, org_id: int, kind: str, target: str, payload: dict[str, Any]) -> None:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, text
-from sqlalchemy.exc import IntegrityError as SqlIntegrityError
+from sqlalchemy import Table, select, text
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from calmdesk.domain.clock import utcnow
@@ -18,6 +19,7 @@ from calmdesk.store.database import Database
 from calmdesk.store.models import Conversation, Message, OutboxItem, WebhookDelivery
 
 _NEVER = datetime(9999, 1, 1, tzinfo=UTC)
+_deliveries: Table = WebhookDelivery.__table__  # type: ignore[assignment]
 
 
 def ping(db: Database) -> None:
@@ -39,23 +41,21 @@ def delivery_seen(session: Session, *, org_id: int, source: str, delivery_id: st
 def claim_delivery(session: Session, *, org_id: int, source: str, delivery_id: str) -> bool:
     """Record a webhook delivery; False when the same (source, delivery id) was stored before.
 
-    The unique constraint decides, so two workers racing on a retried delivery cannot both win.
-    On SQLite the write transaction already holds the database's write lock (BEGIN IMMEDIATE),
-    so the check cannot race and the savepoint is skipped.
+    One ``INSERT ... ON CONFLICT DO NOTHING``: the unique constraint decides, so two workers
+    racing on a retried delivery cannot both win (on PostgreSQL the second waits for the first
+    to commit or roll back), and no savepoint or prior lookup is needed.
     """
-    if delivery_seen(session, org_id=org_id, source=source, delivery_id=delivery_id):
-        return False
-    delivery = WebhookDelivery(org_id=org_id, source=source, delivery_id=delivery_id)
-    if session.get_bind().dialect.name == "sqlite":
-        session.add(delivery)
-        return True
-    try:
-        with session.begin_nested():
-            session.add(delivery)
-            session.flush()
-    except SqlIntegrityError:
-        return False
-    return True
+    dialect = session.get_bind().dialect.name
+    statement = (
+        postgresql_insert(_deliveries) if dialect == "postgresql" else sqlite_insert(_deliveries)
+    )
+    claimed = session.execute(
+        statement.on_conflict_do_nothing().returning(_deliveries.c.id),
+        {"org_id": org_id, "source": source, "delivery_id": delivery_id,
+         "received_at": utcnow(), "status": "received"},
+    )  # fmt: skip
+    # A row comes back only when it was inserted (rowcount is not reliable here on psycopg).
+    return claimed.first() is not None
 
 
 def set_delivery_status(

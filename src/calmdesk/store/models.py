@@ -134,11 +134,13 @@ class Conversation(Base):
 
 class Message(Base):
     __tablename__ = "messages"
+    # A conversation's messages in order: its latest ones are one index range, not a sort.
+    __table_args__ = (
+        Index("ix_messages_conversation_time", "conversation_id", "created_at", "id"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     org_id: Mapped[int] = _org()
-    conversation_id: Mapped[int] = mapped_column(
-        ForeignKey("conversations.id", ondelete="CASCADE"), index=True
-    )
+    conversation_id: Mapped[int] = mapped_column(ForeignKey("conversations.id", ondelete="CASCADE"))
     role: Mapped[str] = mapped_column(String(10))
     text: Mapped[str] = mapped_column(Text)
     kind: Mapped[str | None] = mapped_column(String(40))

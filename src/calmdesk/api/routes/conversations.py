@@ -162,7 +162,7 @@ def add_message(
             )
             if m.role in ("client", "agent")
         ]
-    advice, analysis = advise([*history, Turn(body.role, body.text, body.kind)])
+    advice, analysis = advise([*history, Turn(body.role, body.text, body.kind)], settings=settings)
     stage = advice["stage"] if advice else None
     with database.write() as session:
         message = conversations.add_message(

@@ -8,11 +8,14 @@ shared secret). The answer is 2xx only once the delivery is committed to the dat
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
+from functools import partial
 from typing import Annotated, Any
 
+import anyio
+import anyio.to_thread
 from fastapi import APIRouter, Path, Query, Request
 from pydantic import BaseModel
-from starlette.concurrency import run_in_threadpool
 
 from calmdesk.api.identity import TimedCache
 from calmdesk.api.webhooks import signatures
@@ -21,6 +24,7 @@ from calmdesk.api.webhooks.inbound import Inbound, parse_chatwoot, parse_generic
 from calmdesk.api.webhooks.ingest import store_inbound
 from calmdesk.errors import InvalidInput, NotFound
 from calmdesk.settings import Settings
+from calmdesk.store import inbound as inbound_store
 from calmdesk.store import organisations
 from calmdesk.store import tokens as integrations
 from calmdesk.store.database import Database
@@ -42,21 +46,27 @@ class DeliveryResult(BaseModel):
     severity: str | None = None
 
 
-def _integration(
-    request: Request, slug: str, kind: str, name: str
-) -> tuple[int, dict[str, Any], str]:
+@dataclass(frozen=True)
+class _Hook:
+    """A configured webhook and what ingestion needs of its organisation (cached briefly)."""
+
+    org_id: int
+    config: dict[str, Any]
+    secret: str
+    alert_targets: tuple[tuple[str, str], ...]  # (kind, name) of the Slack and SMTP integrations
+
+
+def _integration(request: Request, slug: str, kind: str, name: str) -> _Hook:
     cache: TimedCache = request.app.state.integration_cache
     key = f"{slug}/{kind}/{name}"
-    found = cache.get(key)
+    found: _Hook | None = cache.get(key)
     if found is None:
         found = _load_integration(request.app.state.database, slug, kind, name)
         cache.put(key, found)
     return found
 
 
-def _load_integration(
-    database: Database, slug: str, kind: str, name: str
-) -> tuple[int, dict[str, Any], str]:
+def _load_integration(database: Database, slug: str, kind: str, name: str) -> _Hook:
     with database.read() as session:
         try:
             org = organisations.find_organisation(session, slug)
@@ -65,7 +75,8 @@ def _load_integration(
         integration = integrations.get_integration(session, org_id=org.id, kind=kind, name=name)
         if integration is None or not integration.active or not integration.secret:
             raise NotFound("no such webhook")
-        return org.id, dict(integration.config), integration.secret
+        targets = inbound_store.alert_targets(session, org_id=org.id)
+        return _Hook(org.id, dict(integration.config), integration.secret, tuple(targets))
 
 
 def _authenticate(
@@ -108,8 +119,9 @@ def _process(
     app_state = request.app.state
     database: Database = app_state.database
     settings: Settings = app_state.settings
-    org_id, config, secret = _integration(request, org_slug, source, name)
-    _authenticate(source, request, body, config, secret, settings)
+    hook = _integration(request, org_slug, source, name)
+    org_id, config = hook.org_id, hook.config
+    _authenticate(source, request, body, config, hook.secret, settings)
     payload = _payload(body)
     if source == "booking":
         event = parse_booking(payload)
@@ -129,6 +141,7 @@ def _process(
         database, org_id=org_id, inbound=inbound, delivery_key=f"message:{inbound.message_ref}",
         integration_name=name, max_chars=settings.api_max_message_chars,
         assignees={str(k): str(v) for k, v in dict(config.get("assignees") or {}).items()},
+        alert_targets=hook.alert_targets, settings=settings,
     )  # fmt: skip
     return DeliveryResult(
         status=stored.status, conversation_id=stored.conversation_id,
@@ -148,4 +161,19 @@ async def receive(
 ) -> DeliveryResult:
     """Verify, analyse and store a delivery; 200 only after it is committed."""
     body = await request.body()
-    return await run_in_threadpool(_process, source, organisation, integration, request, body)
+    work = partial(_process, source, organisation, integration, request, body)
+    return await anyio.to_thread.run_sync(work, limiter=ingest_limiter(request.app))
+
+
+INGEST_THREADS = 4
+"""Deliveries processed at once per worker process; the others wait their turn in the event
+loop. Analysis holds the GIL and SQLite takes one writer at a time, so more threads would only
+add switching between them (dozens of threads cost about a third more CPU per delivery)."""
+
+
+def ingest_limiter(app: Any) -> anyio.CapacityLimiter:
+    """The worker's limiter of concurrent deliveries (made in the app's event loop)."""
+    limiter: anyio.CapacityLimiter | None = getattr(app.state, "ingest_limiter", None)
+    if limiter is None:
+        limiter = app.state.ingest_limiter = anyio.CapacityLimiter(INGEST_THREADS)
+    return limiter
