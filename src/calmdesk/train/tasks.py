@@ -119,8 +119,7 @@ def _weights(examples: Sequence[Example], task: Task) -> np.ndarray | None:
         # Criticism is the hard negative: weighting it teaches "harsh but fair" is not abuse.
         return np.asarray(
             [
-                (1.5 if examples[i].source == "komentarze" else 1.0)
-                * (5.0 if examples[i].labels.get("category") in KOMENTARZE_CRITICISM else 1.0)
+                5.0 if examples[i].labels.get("category") in KOMENTARZE_CRITICISM else 1.0
                 for i in task.rows
             ]
         )
