@@ -67,7 +67,7 @@ def _analyze_batch(
 ) -> list[Analysis]:
     scores = models.score(texts, given) if use_models else _languages_only(texts, given)
     languages = [code if code in LANGUAGES else "und" for code in scores.languages]
-    found = [rules.find(text, code) for text, code in zip(texts, languages, strict=True)]
+    found = rules.find_many(texts, languages)
     findings = [f for f, _ in found]
     if use_models:
         fused = fusion.fuse_many(findings, scores.abuse, scores.categories, scores.emotions)
