@@ -94,7 +94,7 @@ class Phase:
         return (
             f"{self.name}: {len(ok)} ok in {self.seconds:.1f} s = {rate:.0f} req/s, "
             f"p50 {p50:.1f} ms, p99 {p99:.1f} ms, statuses {dict(self.statuses)}, "
-            f"connection errors {self.errors}{cpu}"
+            f"connection errors {self.errors}{cpu}, load average {os.getloadavg()[0]:.1f}"
         )
 
 

@@ -185,3 +185,50 @@ def test_a_conversations_latest_messages_come_from_its_own_index(tmp_path: Path)
     db.dispose()
     details = " ".join(str(row[-1]) for row in plan)
     assert "ix_messages_conversation_time" in details and "TEMP B-TREE" not in details
+
+
+def test_two_workers_creating_the_same_conversation_end_up_in_one(
+    postgres_url: str, admin: Actor
+) -> None:
+    """PostgreSQL lets two transactions look for the conversation at once: the second's insert
+    waits for the first to commit, fails on the unique constraint, and uses the first's."""
+    import threading
+    import time
+
+    from sqlalchemy import text
+
+    from calmdesk.store.models import Base, Conversation
+
+    db = Database(postgres_url)
+    tables = ", ".join(f'"{t.name}"' for t in Base.metadata.sorted_tables)
+    with db.write() as session:
+        session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        org_id = organisations.create_organisation(session, slug="s", name="S", actor=admin).id
+    first_created = threading.Event()
+    results: dict[str, int] = {}
+
+    def worker(name: str, hold: float) -> None:
+        with db.write() as session:
+
+            def create() -> int:
+                made = conversations.create_conversation(
+                    session, org_id=org_id, channel="chat", actor=HOOK,
+                    external_source="generic", external_id="T-race",
+                ).id  # fmt: skip
+                first_created.set()
+                return made
+
+            results[name] = inbound.conversation_for(
+                session, org_id=org_id, source="generic", external_id="T-race", create=create
+            )
+            time.sleep(hold)  # the first keeps its transaction open while the second inserts
+
+    first = threading.Thread(target=worker, args=("first", 0.5))
+    first.start()
+    assert first_created.wait(10)
+    worker("second", 0.0)
+    first.join()
+    with db.read() as session:
+        ids = list(session.scalars(select(Conversation.id)))
+    db.dispose()
+    assert results["first"] == results["second"] and ids == [results["first"]]

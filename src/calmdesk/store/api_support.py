@@ -20,6 +20,11 @@ from calmdesk.store.models import Conversation, Message, OutboxItem, WebhookDeli
 
 _NEVER = datetime(9999, 1, 1, tzinfo=UTC)
 _deliveries: Table = WebhookDelivery.__table__  # type: ignore[assignment]
+# INSERT ... ON CONFLICT DO NOTHING RETURNING id, in each dialect's spelling (built once).
+_CLAIM_SQLITE = sqlite_insert(_deliveries).on_conflict_do_nothing().returning(_deliveries.c.id)
+_CLAIM_POSTGRESQL = (
+    postgresql_insert(_deliveries).on_conflict_do_nothing().returning(_deliveries.c.id)
+)
 
 
 def ping(db: Database) -> None:
@@ -45,12 +50,9 @@ def claim_delivery(session: Session, *, org_id: int, source: str, delivery_id: s
     racing on a retried delivery cannot both win (on PostgreSQL the second waits for the first
     to commit or roll back), and no savepoint or prior lookup is needed.
     """
-    dialect = session.get_bind().dialect.name
-    statement = (
-        postgresql_insert(_deliveries) if dialect == "postgresql" else sqlite_insert(_deliveries)
-    )
+    postgresql = session.get_bind().dialect.name == "postgresql"
     claimed = session.execute(
-        statement.on_conflict_do_nothing().returning(_deliveries.c.id),
+        _CLAIM_POSTGRESQL if postgresql else _CLAIM_SQLITE,
         {"org_id": org_id, "source": source, "delivery_id": delivery_id,
          "received_at": utcnow(), "status": "received"},
     )  # fmt: skip

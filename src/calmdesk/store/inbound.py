@@ -10,16 +10,19 @@ dialect by SQLAlchemy's cache.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import Table, bindparam, exists, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from calmdesk.domain.clock import utcnow
 from calmdesk.domain.people import Actor
 from calmdesk.domain.vocabulary import MESSAGE_ROLES
 from calmdesk.errors import InvalidInput
+from calmdesk.store.conversations import find_external_conversation
 from calmdesk.store.models import (
     AuditEntry,
     Conversation,
@@ -66,6 +69,16 @@ _TOUCH = update(_conversations).where(  # (bind names must differ from the colum
     _conversations.c.id == bindparam("which_id"),
     _conversations.c.org_id == bindparam("which_org"),
 )
+# The inbox fields a message sets: (severity?, stage?) -> its UPDATE statement.
+_TOUCHES = {
+    (severity, stage): _TOUCH.values(
+        updated_at=bindparam("updated_at"),
+        **({"last_severity": bindparam("last_severity")} if severity else {}),
+        **({"last_stage": bindparam("last_stage")} if stage else {}),
+    )
+    for severity in (False, True)
+    for stage in (False, True)
+}
 _ADD_MESSAGE = insert(_messages).returning(_messages.c.id)
 _ADD_AUDIT = insert(_audit)
 _ADD_OUTBOX = insert(_outbox)
@@ -122,6 +135,34 @@ def known_thread(
     return KnownThread(seen=False, conversation_id=conversation_id, history=history)
 
 
+def conversation_for(
+    session: Session, *, org_id: int, source: str, external_id: str, create: Callable[[], int]
+) -> int:
+    """The id of the conversation a helpdesk knows by ``(source, external_id)``; ``create``
+    makes it (and returns its id) when there is none.
+
+    Two workers may see the first two messages of a conversation at once. On SQLite the write
+    lock orders them and the second finds the first's conversation; on PostgreSQL both may try
+    to create it, and the loser's insert fails on the unique constraint once the winner
+    commits: its savepoint is rolled back and the winner's conversation is used.
+    """
+    found = find_external_conversation(
+        session, org_id=org_id, source=source, external_id=external_id
+    )
+    if found is not None:
+        return found.id
+    try:
+        with session.begin_nested():
+            return create()
+    except IntegrityError:
+        found = find_external_conversation(
+            session, org_id=org_id, source=source, external_id=external_id
+        )
+        if found is None:
+            raise
+        return found.id
+
+
 def append_message(
     session: Session,
     *,
@@ -143,14 +184,13 @@ def append_message(
     if role not in MESSAGE_ROLES:
         raise InvalidInput(f"role: {role!r} is not one of {', '.join(MESSAGE_ROLES)}")
     now = utcnow()
-    changes: dict[str, Any] = {"updated_at": now}
-    if role == "client" and analysis is not None:
-        changes["last_severity"] = analysis.get("severity")
-    if stage is not None:
-        changes["last_stage"] = stage
+    severity = role == "client" and analysis is not None
     touched = session.execute(
-        _TOUCH.values(**changes), {"which_id": conversation_id, "which_org": org_id}
-    )
+        _TOUCHES[severity, stage is not None],
+        {"which_id": conversation_id, "which_org": org_id, "updated_at": now,
+         "last_severity": analysis.get("severity") if severity and analysis else None,
+         "last_stage": stage},
+    )  # fmt: skip
     if touched.rowcount == 0:  # type: ignore[attr-defined]
         return None
     message_id: int = session.execute(

@@ -159,17 +159,18 @@ def store_inbound(
         message_id = None if conversation_id is None else append(conversation_id)
         if conversation_id is None or message_id is None:
             # A new conversation, unless another worker created it since the read.
-            conversation = conversations.find_external_conversation(
-                session, org_id=org_id, source=inbound.source, external_id=inbound.conversation_ref
-            )
-            if conversation is None:
-                conversation = conversations.create_conversation(
+            def create() -> int:
+                return conversations.create_conversation(
                     session, org_id=org_id, channel=inbound.channel, actor=actor,
                     client_id=_client_id(session, org_id, inbound, actor),
                     external_source=inbound.source, external_id=inbound.conversation_ref,
                     assigned_user_id=_assignee(session, org_id, inbound.assignee, assignees or {}),
-                )  # fmt: skip
-            conversation_id = conversation.id
+                ).id  # fmt: skip
+
+            conversation_id = inbound_store.conversation_for(
+                session, org_id=org_id, source=inbound.source,
+                external_id=inbound.conversation_ref, create=create,
+            )  # fmt: skip
             message_id = append(conversation_id)
         if advice and stage in NOTE_STAGES and inbound.reply_to:
             note = _note_text(advice)
