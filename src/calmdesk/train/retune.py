@@ -16,12 +16,15 @@ import scipy.sparse as sp
 
 from calmdesk.engine import fusion
 from calmdesk.engine.rules import find
+from calmdesk.engine.severity import FLAG_AT
 from calmdesk.train import calibration, heads
 from calmdesk.train.data import Example
 from calmdesk.train.tasks import Task
 
 RETUNED = ("abuse.pl", "abuse.en")
 """Heads whose threshold is chosen on the fused output."""
+CANDIDATES = 400
+"""Thresholds tried: quantiles of the head's validation probabilities."""
 
 
 def fused_threshold(
@@ -34,24 +37,13 @@ def fused_threshold(
     rows = task.rows[val]
     probs = 1.0 / (1.0 + np.exp(-(features[rows] @ head.weights + head.bias)))
     findings = [find(examples[i].text, task.language)[0] for i in rows]
-    # What the rules alone already force: the fused score can't fall below it.
-    floor = np.asarray(
-        [fusion.fuse(f, task.language, 0.0, None, None).abuse for f in findings], dtype=float
-    )
     objective = heads.objective(task, examples, val)
     best_t, best_v = head.threshold, -2.0
-    for t in np.unique(np.quantile(probs, np.linspace(0.0, 0.995, 200))):
+    for t in np.unique(np.quantile(probs, np.linspace(0.0, 0.995, CANDIDATES))):
         x, y = calibration.knots(float(t))
-        calibrated = np.interp(probs, x, y)
-        decision = np.asarray(
-            [
-                fusion.fuse(f, task.language, float(c), None, None).abuse >= 0.5
-                if c < 0.5 and floor_value < 0.5
-                else True
-                for f, c, floor_value in zip(findings, calibrated, floor, strict=True)
-            ]
-        )
-        value = objective(decision)
+        fused = fusion.fuse_many(findings, np.interp(probs, x, y)).abuse
+        # The analysis rounds scores to 4 decimals before it flags (engine.pipeline).
+        value = objective(np.round(fused, 4) >= FLAG_AT)
         if value >= best_v:
             best_t, best_v = float(t), value
     return best_t
