@@ -69,3 +69,11 @@ def test_every_folded_span_indexes_the_original(text: str) -> None:
             assert 0 <= a <= b <= len(text)
             # The original span folds to text that contains the folded span.
             assert folded.text[start:end] in fold(text[a:b]).text
+
+
+def test_letters_beyond_the_quick_table_still_fold() -> None:
+    # Squared letters ("🄰") fold like the letters they show; a text with one goes through the
+    # full table rather than the quick list of the first code points, with the same result.
+    assert fold("Zażółć gęślą jaźń \U0001f130\U0001f131").text == "zazolc gesla jazn ab"
+    assert fold("Zażółć gęślą jaźń").text == "zazolc gesla jazn"
+    assert fold("Ⓘdiot").text == "idiot"

@@ -36,3 +36,28 @@ def test_masking_stars_stay_in_the_word_and_emphasis_stars_go() -> None:
 
 def test_sentence_ends_start_new_clauses() -> None:
     assert [clause for _, _, clause in _words("Idiota. Ty! Tak? Nie")] == [0, 1, 2, 3]
+
+
+def _reading(text: str) -> tuple[list[str], list[int], list[str]]:
+    folded = fold(text)
+    tokens = tokenize(folded, lambda key: key in ("kurwa", "idiot"))
+    # Spans asked for last word first: they are found lazily, in any order.
+    spans = [tokens.span(i) for i in reversed(range(len(tokens.keys)))][::-1]
+    return tokens.keys, tokens.clauses, [text[slice(*folded.span(*span))] for span in spans]
+
+
+def test_ascii_texts_split_as_the_general_path_splits_them() -> None:
+    # An emoji keeps a text off the ASCII fast path without adding a word: both paths must
+    # give the same words, clauses and spans.
+    for text in [
+        "Hello, could you tell me... when? Now!! ok",
+        ". leading break; then: more\nlines",
+        "@USER @@ $hit f**k *important* a@b",
+        "i_d_i_o_t k.u.r.w.a",
+        "support_team __init__ snake_case_name",
+        "o k u r w a no, a i o",
+        "1.2.3 e.g. x-y-z",
+        "",
+        "!!!",
+    ]:
+        assert _reading(text) == _reading(text + " \U0001f600"), text

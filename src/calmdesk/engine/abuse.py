@@ -52,8 +52,12 @@ class AbuseFindings:
 
 def detect_abuse(reading: Reading) -> AbuseFindings:
     """Abuse categories, their target and evidence in one message."""
+    return weigh_abuse(reading, [hit for hit in reading.hits if hit.entry.label in _CATEGORY_SET])
+
+
+def weigh_abuse(reading: Reading, hits: list[Hit]) -> AbuseFindings:
+    """:func:`detect_abuse` from the abuse ``hits`` of ``reading`` (in reading order)."""
     found = AbuseFindings(addressed=bool(reading.markers.get("you")))
-    hits = [hit for hit in reading.hits if hit.entry.label in _CATEGORY_SET]
     if hits:
         in_phrase: set[int] = set()
         for hit in hits:

@@ -30,6 +30,7 @@ _INTENSITY_GAIN = 0.6
 _EVIDENCE_AT = 0.4
 
 _EMOTION_SET = frozenset(EMOTIONS)
+_NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
 _EXCLAIM = re.compile(r"!{2,}|\?!|!\?")
 _SAMPLE = 2000  # characters read for capitals; enough to tell shouting
 
@@ -51,38 +52,58 @@ def intensity(reading: Reading) -> float:
 def text_intensity(text: str, intensifiers: int) -> float:
     """:func:`intensity` of the original ``text`` with ``intensifiers`` intensifier cues."""
     score = 0.0
-    sample = text[:_SAMPLE]
+    sample = text[:_SAMPLE] if len(text) > _SAMPLE else text
     if not sample.islower():  # a quick pass for the usual message with no capitals to weigh
         split = sample.split()
         # Words in capitals are rare: find them first (in C), count the others only if needed.
-        caps = sum(1 for word in filter(str.isupper, split) if len(word) >= 3)
-        if caps:
-            words = [word for word in split if len(word) >= 3]
-            if caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
-                score += 0.5
-            elif caps >= 2:
-                score += 0.2
+        upper = list(filter(str.isupper, split))
+        if upper:
+            caps = 0
+            for word in upper:
+                if len(word) >= 3:
+                    caps += 1
+            if caps:
+                words = [word for word in split if len(word) >= 3]
+                if caps >= 0.6 * len(words) and (len(words) >= 2 or len(words[0]) >= 5):
+                    score += 0.5
+                elif caps >= 2:
+                    score += 0.2
     exclaims = text.count("!")
     if exclaims and (exclaims >= 2 or _EXCLAIM.search(text)):
         score += 0.4 if "!!!" in text or exclaims >= 3 else 0.25
-    score += 0.2 * intensifiers
-    return min(1.0, score)
+    if intensifiers:
+        score += 0.2 * intensifiers
+    return score if score < 1.0 else 1.0
 
 
 def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFindings:
     """Emotion confidences from cues, intensity and the abuse categories ``abuse``."""
-    found = EmotionFindings(intensity=intensity(reading))
-    scores = found.emotions
+    level = intensity(reading)
     cues = [hit for hit in reading.hits if hit.entry.label in _EMOTION_SET]
-    cited: dict[str, list[tuple[Hit, str]]] = {}
+    praised = any(hit.entry.label == "praise" for hit in reading.hits)
+    scores, evidence = weigh_emotions(reading, cues, praised, abuse, level)
+    return EmotionFindings(scores, level, evidence)
+
+
+def weigh_emotions(
+    reading: Reading, cues: list[Hit], praised: bool, abuse: dict[str, float], level: float
+) -> tuple[dict[str, float], list[Evidence]]:
+    """Emotion confidences and evidence from the emotion ``cues`` of ``reading`` (in reading
+    order), whether it praises, the abuse categories ``abuse`` and intensity ``level``."""
+    scores = _NO_EMOTION.copy()
+    cited: dict[str, list[tuple[Hit, str]]] | None = None
     if cues:
+        cited = {}
         # Longest cues first, so "a joke" and the "joke" inside it count once.
-        cues.sort(key=_shortness)
+        if len(cues) > 1:
+            cues = sorted(cues, key=_shortness)
         counted: dict[str, set[int]] = {}
         for hit in cues:
             label = hit.entry.label
-            covered = counted.setdefault(label, set())
-            if hit.first in covered and hit.last in covered:
+            covered = counted.get(label)
+            if covered is None:
+                covered = counted[label] = set()
+            elif hit.first in covered and hit.last in covered:
                 continue
             covered.update(range(hit.first, hit.last + 1))
             if reading.negated(hit, reach=2):
@@ -91,28 +112,36 @@ def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFinding
                 if label != "satisfaction":
                     continue
                 label = "disappointment"
-            scores[label] = _combine(scores[label], hit.entry.weight)
+            scores[label] = 1.0 - (1.0 - scores[label]) * (1.0 - hit.entry.weight)
             cited.setdefault(label, []).append((hit, label))
-    if any(hit.entry.label == "praise" for hit in reading.hits):
+    if praised:
         scores["satisfaction"] = _combine(scores["satisfaction"], _SATISFACTION_FROM_PRAISE)
     if max(abuse.values(), default=0.0) >= 0.5:
         for category, weight in abuse.items():
             if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
                 scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
-    level = found.intensity
     if level:
-        if any(scores[name] for name in _NEGATIVE):
-            for name in ("anger", "frustration"):
-                if scores[name]:
-                    scores[name] = _combine(scores[name], _INTENSITY_GAIN * level)
+        if (
+            scores["anger"]
+            or scores["frustration"]
+            or scores["disappointment"]
+            or scores["anxiety"]
+            or scores["sadness"]
+        ):
+            if scores["anger"]:
+                scores["anger"] = _combine(scores["anger"], _INTENSITY_GAIN * level)
+            if scores["frustration"]:
+                scores["frustration"] = _combine(scores["frustration"], _INTENSITY_GAIN * level)
         elif level >= 0.5 and not scores["satisfaction"]:
             scores["anger"] = shouting_anger(level)
-    # Evidence only for the emotions that reach the bar, built only for them.
+    evidence: list[Evidence] = []
     if cited:
+        # Evidence only for the emotions that reach the bar, built only for them.
         for name in EMOTIONS:
             if name in cited and scores[name] >= _EVIDENCE_AT:
-                found.evidence.extend(reading.evidence(hit, label) for hit, label in cited[name])
-    return found
+                for hit, label in cited[name]:
+                    evidence.append(reading.evidence(hit, label))
+    return scores, evidence
 
 
 def _shortness(hit: Hit) -> int:
@@ -121,7 +150,7 @@ def _shortness(hit: Hit) -> int:
 
 def without_cues(level: float) -> dict[str, float]:
     """Emotions of a message with no cue at all and intensity ``level``: shouting is anger."""
-    scores = dict.fromkeys(EMOTIONS, 0.0)
+    scores = _NO_EMOTION.copy()
     if level >= 0.5:
         scores["anger"] = shouting_anger(level)
     return scores

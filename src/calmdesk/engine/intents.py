@@ -19,6 +19,7 @@ _QUESTION_WORD = 0.6
 _COMPLAINT_FROM_EMOTION = 0.45
 _REVIEW_REACH = 6
 _INTENT_SET = frozenset(INTENTS)
+_ORDER = {name: i for i, name in enumerate(INTENTS)}
 
 
 @dataclass(slots=True)
@@ -31,15 +32,24 @@ class IntentFindings:
 
 def detect_intents(reading: Reading, emotions: dict[str, float]) -> IntentFindings:
     """Intents of one message; ``emotions`` lets a clearly upset message count as a complaint."""
+    cues = [hit for hit in reading.hits if hit.entry.label in _INTENT_SET]
+    intents, evidence = weigh_intents(reading, cues, emotions)
+    return IntentFindings(intents, evidence)
+
+
+def weigh_intents(
+    reading: Reading, cues: list[Hit], emotions: dict[str, float]
+) -> tuple[list[str], list[Evidence]]:
+    """Intents (in contract order) and their evidence from the intent ``cues`` of ``reading``."""
     # Only the intents with a cue get a score: most messages have one or two.
     scores: dict[str, float] = {}
     cited: dict[str, list[Hit]] = {}
-    for hit in reading.hits:
+    for hit in cues:
         label = hit.entry.label
-        if label in _INTENT_SET:
-            scores[label] = 1.0 - (1.0 - scores.get(label, 0.0)) * (1.0 - hit.entry.weight)
-            cited.setdefault(label, []).append(hit)
-    for verb in reading.markers.get("publish", ()):
+        scores[label] = 1.0 - (1.0 - scores.get(label, 0.0)) * (1.0 - hit.entry.weight)
+        cited.setdefault(label, []).append(hit)
+    markers = reading.markers
+    for verb in markers.get("publish", ()):
         # "wystawię opinię na Google", "I'll leave a review", "kirjoitan arvostelun".
         for marker in ("review_word", "review_platform"):
             cue = reading.near(marker, verb, 1, _REVIEW_REACH)
@@ -47,15 +57,22 @@ def detect_intents(reading: Reading, emotions: dict[str, float]) -> IntentFindin
                 scores["review_threat"] = max(scores.get("review_threat", 0.0), _REVIEW_THREAT)
                 cited.setdefault("review_threat", []).append(Hit(verb.entry, verb.first, cue.last))
                 break
-    scores["question"] = max(scores.get("question", 0.0), _asking(reading))
+    asking = _asking_in(reading.folded.original, reading.tokens.clauses, markers)
+    if asking or "question" in scores:
+        scores["question"] = max(scores.get("question", 0.0), asking)
     if _upset(emotions):
         scores["complaint"] = max(scores.get("complaint", 0.0), REPORT_AT)
-    found = IntentFindings()
-    for name in INTENTS:
-        if name in scores and scores[name] >= REPORT_AT:
-            found.intents.append(name)
-            found.evidence.extend(reading.evidence(hit, name) for hit in cited.get(name, ()))
-    return found
+    intents: list[str] = []
+    for name, score in scores.items():
+        if score >= REPORT_AT:
+            intents.append(name)
+    if len(intents) > 1:
+        intents.sort(key=_ORDER.__getitem__)  # contract order
+    evidence: list[Evidence] = []
+    for name in intents:
+        for hit in cited.get(name, ()):
+            evidence.append(reading.evidence(hit, name))
+    return intents, evidence
 
 
 def without_cues(reading: Reading, emotions: dict[str, float]) -> list[str]:
@@ -64,21 +81,16 @@ def without_cues(reading: Reading, emotions: dict[str, float]) -> list[str]:
     The same result as :func:`detect_intents` for such a message (with no evidence), without
     its per-intent bookkeeping; most messages are of this kind.
     """
-    return plain_intents(
-        reading.folded.original,
-        reading.tokens.clauses,
-        reading.markers.get("question_word", ()),
-        emotions,
-    )
+    return plain_intents(reading.folded.original, reading.tokens.clauses, reading.markers, emotions)
 
 
 def plain_intents(
-    text: str, clauses: Sequence[int], question_words: Sequence[Hit], emotions: dict[str, float]
+    text: str, clauses: Sequence[int], markers: dict[str, list[Hit]], emotions: dict[str, float]
 ) -> list[str]:
     """:func:`without_cues` from the original ``text``, the clause of each word and the
-    question-word cues."""
+    marker cues."""
     intents = ["complaint"] if _upset(emotions) else []
-    if _asking_in(text, clauses, question_words) >= REPORT_AT:
+    if _asking_in(text, clauses, markers) >= REPORT_AT:
         intents.append("question")
     return intents
 
@@ -88,18 +100,12 @@ def _upset(emotions: dict[str, float]) -> bool:
     return worst >= _COMPLAINT_FROM_EMOTION
 
 
-def _asking(reading: Reading) -> float:
-    return _asking_in(
-        reading.folded.original, reading.tokens.clauses, reading.markers.get("question_word", ())
-    )
-
-
-def _asking_in(text: str, clauses: Sequence[int], question_words: Sequence[Hit]) -> float:
+def _asking_in(text: str, clauses: Sequence[int], markers: dict[str, list[Hit]]) -> float:
     if "?" in text:
         return _QUESTION_MARK
     if "!" in text:
         return 0.0
-    for cue in question_words:
+    for cue in markers.get("question_word", ()):
         # A question word that opens a clause: "czy mogę", "could you".
         first = cue.first
         if first == 0 or clauses[first - 1] != clauses[first]:

@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
-from itertools import compress
+from operator import itemgetter
 from typing import NamedTuple, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
@@ -65,10 +65,13 @@ class Entry:
     source: str
 
 
+# What a word can start: its one-word entries (all; then split into hits and marker cues), the
+# atoms a second word needs for a two-word start, those phrases by that atom, gapped phrases.
 _Plan = tuple[
     tuple[Entry, ...],
     tuple[Entry, ...],
     tuple[tuple[str, Entry], ...],
+    frozenset[int],
     dict[int, tuple[Entry, ...]],
     tuple[Entry, ...],
 ]
@@ -231,18 +234,25 @@ class Lexicon:
         """Append the entries found in ``tokens`` to ``hits`` in token order, and the markers'
         hits to ``markers`` by marker name (to ``hits`` too when ``markers`` is None)."""
         keys = tokens.keys
-        # One C-level pass over the words' plans; only words never seen go to _new_plans().
-        plans = list(map(self._starting.get, keys))
-        if None in plans:
-            plans = self._new_plans(keys, plans)
-        # Most words start nothing: only those that do are visited, found by a C-level filter.
-        starts = list(compress(range(len(keys)), plans))
-        if not starts:
+        if not keys:
             return
+        # The plan of every word in one C-level call; words never seen go to _new_plans().
+        try:
+            if len(keys) > 1:
+                plans = itemgetter(*keys)(self._starting)
+            else:
+                plans = (self._starting[keys[0]],)
+        except KeyError:
+            plans = self._new_plans(keys)
         new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
         atoms_per: list[frozenset[int]] | None = None
-        for i in starts:
-            singles, single_hits, single_cues, pairs, gapped = cast(_Plan, plans[i])
+        last = len(keys) - 1
+        i = -1
+        for plan in plans:
+            i += 1
+            if not plan:
+                continue  # most words start nothing
+            singles, single_hits, single_cues, seconds, pairs, gapped = plan
             if markers is None:
                 for entry in singles:
                     hits.append(new(Hit, (entry, i, i)))
@@ -255,28 +265,48 @@ class Lexicon:
                         markers[label] = [new(Hit, (entry, i, i))]
                     else:
                         cues.append(new(Hit, (entry, i, i)))
-            if not pairs and not gapped:
+            if seconds and i < last:
+                # Phrases by their first two words: most never find their second word next.
+                after = self._cache.get(keys[i + 1])
+                if after is None:
+                    after = self.lookup(keys[i + 1])
+                if seconds.isdisjoint(after):
+                    seconds = None
+            if not seconds and not gapped:
                 continue
             if atoms_per is None:
                 atoms_per = self._atoms_per(keys)
-            clauses = tokens.clauses
-            longer: list[Hit] = []
-            if pairs and i < len(keys) - 1 and clauses[i + 1] == clauses[i]:
-                for atom2 in atoms_per[i + 1]:
-                    for entry in pairs.get(atom2, ()):
-                        end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
-                        if end is not None:
-                            longer.append(new(Hit, (entry, i, end - 1)))
-            for entry in gapped:
-                end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
-                if end is not None:
-                    longer.append(new(Hit, (entry, i, end - 1)))
-            for hit in longer:
-                label = hit.entry.label
-                if markers is None or label not in _MARKER_SET:
-                    hits.append(hit)
-                else:
-                    markers.setdefault(label, []).append(hit)
+            self._phrases(i, seconds and pairs, gapped, atoms_per, tokens.clauses, hits, markers)
+
+    def _phrases(
+        self,
+        i: int,
+        pairs: dict[int, tuple[Entry, ...]] | None,
+        gapped: tuple[Entry, ...],
+        atoms_per: list[frozenset[int]],
+        clauses: list[int],
+        hits: list[Hit],
+        markers: dict[str, list[Hit]] | None,
+    ) -> None:
+        # Phrases starting at word i: by their first two words (``pairs``), or with a gap after
+        # the first word (``gapped``).
+        longer: list[Hit] = []
+        if pairs and i < len(atoms_per) - 1 and clauses[i + 1] == clauses[i]:
+            for atom2 in atoms_per[i + 1]:
+                for entry in pairs.get(atom2, ()):
+                    end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
+                    if end is not None:
+                        longer.append(Hit(entry, i, end - 1))
+        for entry in gapped:
+            end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
+            if end is not None:
+                longer.append(Hit(entry, i, end - 1))
+        for hit in longer:
+            label = hit.entry.label
+            if markers is None or label not in _MARKER_SET:
+                hits.append(hit)
+            else:
+                markers.setdefault(label, []).append(hit)
 
     def _atoms_per(self, keys: list[str]) -> list[frozenset[int]]:
         found = list(map(self._cache.get, keys))
@@ -287,25 +317,24 @@ class Lexicon:
             ]
         return cast(list[frozenset[int]], found)
 
-    def _new_plans(
-        self, keys: list[str], plans: list[_Plan | tuple[()] | None]
-    ) -> list[_Plan | tuple[()] | None]:
+    def _new_plans(self, keys: list[str]) -> list[_Plan | tuple[()]]:
         # Words met for the first time: their atoms, and the plan of what they can start,
         # built once per distinct set of atoms, in token order.
-        plans = list(plans)
-        for i, key in enumerate(keys):
-            if plans[i] is not None:
-                continue
-            atoms = self.lookup(key)
-            plan: _Plan | tuple[()] = ()
-            if atoms:
-                plan = self._plans.get(atoms) or self._plan(atoms)
-                self._plans.setdefault(atoms, plan)
-                if not (plan[0] or plan[3] or plan[4]):
-                    plan = ()
-            if len(self._starting) >= _CACHE_LIMIT:
-                self._starting.clear()
-            self._starting[key] = plans[i] = plan
+        plans: list[_Plan | tuple[()]] = []
+        for key in keys:
+            plan = self._starting.get(key)
+            if plan is None:
+                atoms = self.lookup(key)
+                plan = ()
+                if atoms:
+                    plan = self._plans.get(atoms) or self._plan(atoms)
+                    self._plans.setdefault(atoms, plan)
+                    if not (plan[0] or plan[3] or plan[5]):
+                        plan = ()
+                if len(self._starting) >= _CACHE_LIMIT:
+                    self._starting.clear()
+                self._starting[key] = plan
+            plans.append(plan)
         return plans
 
     def _plan(self, atoms: frozenset[int]) -> _Plan:
@@ -325,6 +354,7 @@ class Lexicon:
             ordered,
             tuple(e for e in ordered if e.label not in _MARKER_SET),
             tuple((e.label, e) for e in ordered if e.label in _MARKER_SET),
+            frozenset(pairs),
             {atom2: tuple(entries.values()) for atom2, entries in pairs.items()},
             tuple(gapped.values()),
         )

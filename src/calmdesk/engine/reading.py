@@ -49,6 +49,8 @@ class Reading:
 
         ``phrase=True`` also stops at commas: the cue must belong to the same phrase.
         """
+        if marker not in self.markers:
+            return None
         clause = self.tokens.clauses[hit.first]
         best: Hit | None = None
         best_distance = before + after + 1
@@ -74,6 +76,8 @@ class Reading:
 
     def in_clause(self, marker: str, hit: Hit) -> bool:
         """True when a ``marker`` cue is in the same clause as ``hit`` (and not the hit itself)."""
+        if marker not in self.markers:
+            return False
         clauses = self.tokens.clauses
         clause = clauses[hit.first]
         low, high = bisect_left(clauses, clause), bisect_right(clauses, clause) - 1
@@ -85,6 +89,9 @@ class Reading:
         The negation must precede the hit in its clause with no comma between, and either stand
         right before it ("not stupid", "not an idiot") or negate an address to the employee.
         """
+        markers = self.markers
+        if "denial" not in markers and "negation" not in markers:
+            return False
         clause = self.tokens.clauses[hit.first]
         for cue in self.cues("denial", hit.first - _DENIAL_REACH - _LONGEST_CUE, hit.first):
             # "nie uważam, że jest Pan idiotą", "I'm not saying you're an idiot".

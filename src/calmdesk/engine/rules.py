@@ -10,25 +10,19 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from operator import attrgetter
 
-from calmdesk.engine import emotion
-from calmdesk.engine.abuse import detect_abuse
+from calmdesk.engine.abuse import weigh_abuse
 from calmdesk.engine.analysis import Evidence
-from calmdesk.engine.emotion import detect_emotions, text_intensity
+from calmdesk.engine.emotion import text_intensity, weigh_emotions, without_cues
 from calmdesk.engine.findings import Findings
-from calmdesk.engine.intents import detect_intents, plain_intents
+from calmdesk.engine.intents import plain_intents, weigh_intents
 from calmdesk.engine.lexicon import Hit, Lexicon, lexicon
 from calmdesk.engine.normalize import fold
 from calmdesk.engine.reading import Reading, abuse_word_test
 from calmdesk.engine.tokens import tokenize
-from calmdesk.engine.vocabulary import LANGUAGES
+from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS, LANGUAGES
 
 _SHORT = 24
 """Messages up to this many characters are read with all three languages' lexicons."""
-
-# Markers that make findings on their own, with no lexicon hit: remarks on looks (harassment)
-# and "I'll post" (a review threat). The other markers only qualify hits (or feed intensity
-# and questions, which the short path reads too).
-_LONE_CUES = frozenset({"compliment", "publish"})
 
 
 def find(text: str, language: str) -> tuple[Findings, bool]:
@@ -85,30 +79,82 @@ def _find(
     markers: dict[str, list[Hit]] = {}
     for lex in lexicons:
         lex.scan(tokens, hits, markers)
-    if not hits and _LONE_CUES.isdisjoint(markers):
+    intensifiers = markers.get("intensifier")
+    level = text_intensity(text, len(intensifiers) if intensifiers else 0)
+    # Markers that make findings on their own, with no lexicon hit: remarks on looks
+    # (harassment) and "I'll post" (a review threat). The other markers only qualify hits (or
+    # feed intensity and questions, which the short path reads too).
+    if not hits and "compliment" not in markers and "publish" not in markers:
         # Nearly half of all messages hit no lexicon entry: no abuse, no emotion or intent cue,
         # so no evidence, and no Reading is needed. What is left to read is intensity
         # (shouting is anger) and questions.
-        level = text_intensity(text, len(markers.get("intensifier", ())))
-        emotions = emotion.without_cues(level)
-        asked = plain_intents(text, tokens.clauses, markers.get("question_word", ()), emotions)
+        emotions = without_cues(level)
+        asked = plain_intents(text, tokens.clauses, markers, emotions)
         return Findings(emotions=emotions, intensity=level, intents=asked), "you" in markers
+    # Each detector reads only its own kind of hit: sort them once, keeping their order.
+    abusive: list[Hit] = []
+    felt: list[Hit] = []
+    wanted: list[Hit] = []
+    praised = False
+    for hit in hits:
+        label = hit.entry.label
+        if label in _ABUSE_LABELS:
+            abusive.append(hit)
+        elif label in _EMOTION_LABELS:
+            felt.append(hit)
+        elif label in _INTENT_LABELS:
+            wanted.append(hit)
+            if label == "praise":
+                praised = True
     reading = Reading(folded, tokens, hits, markers, {})
-    abuse = detect_abuse(reading)
-    emotions_found = detect_emotions(reading, abuse.categories)
-    intents_found = detect_intents(reading, emotions_found.emotions)
-    evidence = _ordered(abuse.evidence + intents_found.evidence + emotions_found.evidence)
+    if abusive or "compliment" in markers:
+        abuse = weigh_abuse(reading, abusive)
+        categories = abuse.categories
+        evidence = abuse.evidence
+        angry = max(categories.values()) >= 0.5
+    else:
+        abuse = None
+        categories = _NO_ABUSE.copy()
+        evidence = []
+        angry = False
+    if felt or praised or angry:
+        emotions, felt_evidence = weigh_emotions(reading, felt, praised, categories, level)
+    else:
+        emotions, felt_evidence = without_cues(level), []
+    if wanted or "publish" in markers:
+        intents, wanted_evidence = weigh_intents(reading, wanted, emotions)
+    else:
+        intents, wanted_evidence = plain_intents(text, tokens.clauses, markers, emotions), []
+    if wanted_evidence or felt_evidence:
+        evidence = _ordered(evidence + wanted_evidence + felt_evidence)
+    elif len(evidence) > 1:
+        evidence = _ordered(evidence)
+    if abuse is None:
+        findings = Findings(
+            categories=categories,
+            emotions=emotions,
+            intensity=level,
+            intents=intents,
+            evidence=evidence,
+        )
+        return findings, "you" in markers
     findings = Findings(
-        categories=abuse.categories,
+        categories=categories,
         strong=abuse.strong,
         directed_at_staff=abuse.directed_at_staff,
-        emotions=emotions_found.emotions,
-        intensity=emotions_found.intensity,
-        intents=intents_found.intents,
+        emotions=emotions,
+        intensity=level,
+        intents=intents,
         evidence=evidence,
         discounted=abuse.discounted,
     )
     return findings, abuse.addressed
+
+
+_ABUSE_LABELS = frozenset(ABUSE_CATEGORIES)
+_EMOTION_LABELS = frozenset(EMOTIONS)
+_INTENT_LABELS = frozenset(INTENTS)
+_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 
 
 _EVIDENCE_ORDER = attrgetter("start", "end", "label")

@@ -26,7 +26,10 @@ _SCAN_PLAIN = re.compile(f"({_WORD_PLAIN.pattern})|{_BOUNDARY.pattern}")
 _SPELLED = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}(?![^\W_])")
 # Single characters separated by single spaces: "k u r w a" (rejoined only if it is a lexicon word).
 _SPACED = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
-_HINT = re.compile(r"(?<![^\W_])[^\W_][.\-_·• ][^\W_][.\-_·• ][^\W_](?![^\W_])")
+# Three single letters with separators between: a cheap test before the two above. Written to
+# start at the first separator (found by a fast scan for one character class) and to look back
+# for the letter before it, which is much faster than trying a look-behind at every position.
+_HINT = re.compile(r"[.\-_·• ](?<=(?<![^\W_])[^\W_][.\-_·• ])[^\W_][.\-_·• ][^\W_](?![^\W_])")
 _MAX_SPELLED = 16
 _SEPARATORS = re.compile(r"[.\-_·•]")
 
@@ -53,10 +56,28 @@ class Tokens:
 
     def span(self, index: int) -> tuple[int, int]:
         """Folded ``(start, end)`` of word ``index``."""
-        if self._spans is None:
-            words = _WORD if "_" in self.text else _WORD_PLAIN
-            self._spans = [match.span() for match in words.finditer(self.text)]
-        return self._spans[index]
+        spans = self._spans
+        if spans is None or len(spans) <= index < len(self.keys):
+            spans = self._spans = self._find_spans(spans, index)
+        return spans[index]
+
+    def _find_spans(self, known: list[tuple[int, int]] | None, index: int) -> list[tuple[int, int]]:
+        text = self.text
+        if "*" in text:
+            # Keys may have lost their stars: read the spans from the text itself.
+            words = _WORD if "_" in text else _WORD_PLAIN
+            return [match.span() for match in words.finditer(text)]
+        # Each key is the text of its word, and only characters that are in no word lie
+        # between two words: each word is the first occurrence of its key after the previous.
+        # Spans are found up to the word asked for; evidence needs only a few words.
+        spans = known if known is not None else []
+        end = spans[-1][1] if spans else 0
+        find = text.find
+        for key in self.keys[len(spans) : index + 1]:
+            start = find(key, end)
+            end = start + len(key)
+            spans.append((start, end))
+        return spans
 
 
 def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
@@ -66,7 +87,7 @@ def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
     only then are the letters read as one word, since "a i o" is ordinary Polish.
     """
     text = folded.text
-    if text.isascii() and "_" not in text:
+    if text.isascii():
         return _tokenize_ascii(text, is_word)
     if _HINT.search(text) is not None:
         joined = _joins(text, is_word)
@@ -99,37 +120,27 @@ def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
 
 
 def _tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
-    # The same words and clauses as the regular expressions above, for an ASCII text with no
-    # "_" (most messages once folded), from byte translations and splits that run in C: a
-    # regular expression spends hundreds of instructions on every character.
+    # The same words and clauses as the regular expressions below, for an ASCII text (most
+    # messages once folded), from byte translations and splits that run in C: a regular
+    # expression spends hundreds of instructions on every character.
     data = text.encode("ascii")
     classes = data.translate(_HINT_CLASSES)
-    if b"wswsw" in classes:
+    if classes.find(b"wswsw") != -1:  # find() is cheaper than "in" on bytes
         # Three single letters or digits with separators between, as _HINT finds them.
         padded = b"o" + classes + b"o"
-        if any(probe in padded for probe in _HINT_PROBES):
+        if (
+            b"swswsws" in padded
+            or b"swswswo" in padded
+            or b"owswsws" in padded
+            or b"owswswo" in padded
+        ):
             joined = _joins(text, is_word)
             if joined:
                 return _tokenize_joined(text, joined)
     marked = data.translate(_WORD_OR_BREAK).decode("ascii")
-    parts = marked.split("\n")
-    keys: list[str]
-    clauses: list[int]
-    if len(parts) == 1:
-        keys = marked.split()
-        clauses = [0] * len(keys)
-    else:
-        keys = []
-        clauses = []
-        clause = 0
-        for k, part in enumerate(parts):
-            # A run of breaks counts once: a break right after another leaves an empty part.
-            if k == 1 or (k and parts[k - 1]):
-                clause += 1
-            words = part.split()
-            if words:
-                keys += words
-                clauses += [clause] * len(words)
+    keys = marked.split()  # clause breaks ("\n") are white space too
+    # With no break before the last word, every word is in the first clause.
+    clauses = _clauses(marked) if "\n" in marked.rstrip() else [0] * len(keys)
     if "@" in text or "$" in text or "*" in text:
         # Runs of symbols alone ("@@", "***") are no words.
         kept = [i for i, key in enumerate(keys) if key.strip("@$*")]
@@ -141,6 +152,21 @@ def _tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
     return Tokens(text, keys, clauses)
 
 
+def _clauses(marked: str) -> list[int]:
+    # The clause of each word of ``marked``: the number of runs of breaks before it.
+    clauses: list[int] = []
+    parts = marked.split("\n")
+    clause = 0
+    for k, part in enumerate(parts):
+        # A run of breaks counts once: a break right after another leaves an empty part.
+        if k == 1 or (k and parts[k - 1]):
+            clause += 1
+        words = part.split()
+        if words:
+            clauses += [clause] * len(words)
+    return clauses
+
+
 def _byte_table(mapping: Callable[[str], str]) -> bytes:
     return bytes(ord(mapping(chr(code))) for code in range(256))
 
@@ -148,7 +174,8 @@ def _byte_table(mapping: Callable[[str], str]) -> bytes:
 def _word_or_break(ch: str) -> str:
     if ch in ".!?;:\n":
         return "\n"
-    return ch if ch.isascii() and (ch.isalnum() or ch in "@$*_") else " "
+    # "_" separates words, as in _WORD ("i_d_i_o_t" is rejoined only through the hint).
+    return ch if ch.isascii() and (ch.isalnum() or ch in "@$*") else " "
 
 
 def _hint_class(ch: str) -> str:
@@ -161,7 +188,6 @@ def _hint_class(ch: str) -> str:
 _WORD_OR_BREAK = _byte_table(_word_or_break)
 # ASCII bytes to classes for the spelled-out hint: "w" letter or digit, "s" separator, "o" other.
 _HINT_CLASSES = _byte_table(_hint_class)
-_HINT_PROBES = (b"swswsws", b"swswswo", b"owswsws", b"owswswo")
 
 
 def _unstar(word: str) -> str:
