@@ -245,6 +245,7 @@ class Lexicon:
         except KeyError:
             plans = self._new_plans(keys)
         new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
+        atoms_of = self._cache.get
         atoms_per: list[frozenset[int]] | None = None
         last = len(keys) - 1
         i = -1
@@ -267,7 +268,7 @@ class Lexicon:
                         cues.append(new(Hit, (entry, i, i)))
             if seconds and i < last:
                 # Phrases by their first two words: most never find their second word next.
-                after = self._cache.get(keys[i + 1])
+                after = atoms_of(keys[i + 1])
                 if after is None:
                     after = self.lookup(keys[i + 1])
                 if seconds.isdisjoint(after):

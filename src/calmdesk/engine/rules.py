@@ -16,9 +16,9 @@ from calmdesk.engine.emotion import text_intensity, weigh_emotions, without_cues
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.intents import plain_intents, weigh_intents
 from calmdesk.engine.lexicon import Hit, Lexicon, lexicon
-from calmdesk.engine.normalize import fold
+from calmdesk.engine.normalize import Folded, fold
 from calmdesk.engine.reading import Reading, abuse_word_test
-from calmdesk.engine.tokens import tokenize
+from calmdesk.engine.tokens import tokenize, tokenize_ascii
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS, LANGUAGES
 
 _SHORT = 24
@@ -73,8 +73,12 @@ def _readers(language: str) -> tuple[_Reader, _Reader]:
 def _find(
     text: str, lexicons: tuple[Lexicon, ...], is_word: Callable[[str], bool]
 ) -> tuple[Findings, bool]:
-    folded = fold(text)
-    tokens = tokenize(folded, is_word)
+    if text.isascii():  # most messages: fold() and tokenize() in short, without two calls
+        folded = _new(Folded, (text.lower(), text, None, None))
+        tokens = tokenize_ascii(folded.text, is_word)
+    else:
+        folded = fold(text)
+        tokens = tokenize(folded, is_word)
     hits: list[Hit] = []
     markers: dict[str, list[Hit]] = {}
     for lex in lexicons:
@@ -90,7 +94,9 @@ def _find(
         # (shouting is anger) and questions.
         emotions = without_cues(level)
         asked = plain_intents(text, tokens.clauses, markers, emotions)
-        return Findings(emotions=emotions, intensity=level, intents=asked), "you" in markers
+        # Positional: the fields in order, the defaults given (cheaper than keywords).
+        findings = Findings(_NO_ABUSE.copy(), set(), False, emotions, level, asked, [], False)
+        return findings, "you" in markers
     # Each detector reads only its own kind of hit: sort them once, keeping their order.
     abusive: list[Hit] = []
     felt: list[Hit] = []
@@ -155,6 +161,7 @@ _ABUSE_LABELS = frozenset(ABUSE_CATEGORIES)
 _EMOTION_LABELS = frozenset(EMOTIONS)
 _INTENT_LABELS = frozenset(INTENTS)
 _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+_new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 
 
 _EVIDENCE_ORDER = attrgetter("start", "end", "label")

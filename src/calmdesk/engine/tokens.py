@@ -56,12 +56,11 @@ class Tokens:
 
     def span(self, index: int) -> tuple[int, int]:
         """Folded ``(start, end)`` of word ``index``."""
-        spans = self._spans
-        if spans is None or len(spans) <= index < len(self.keys):
-            spans = self._spans = self._find_spans(spans, index)
-        return spans[index]
+        if self._spans is None:
+            self._spans = self._find_spans()
+        return self._spans[index]
 
-    def _find_spans(self, known: list[tuple[int, int]] | None, index: int) -> list[tuple[int, int]]:
+    def _find_spans(self) -> list[tuple[int, int]]:
         text = self.text
         if "*" in text:
             # Keys may have lost their stars: read the spans from the text itself.
@@ -69,11 +68,10 @@ class Tokens:
             return [match.span() for match in words.finditer(text)]
         # Each key is the text of its word, and only characters that are in no word lie
         # between two words: each word is the first occurrence of its key after the previous.
-        # Spans are found up to the word asked for; evidence needs only a few words.
-        spans = known if known is not None else []
-        end = spans[-1][1] if spans else 0
+        spans = []
+        end = 0
         find = text.find
-        for key in self.keys[len(spans) : index + 1]:
+        for key in self.keys:
             start = find(key, end)
             end = start + len(key)
             spans.append((start, end))
@@ -88,7 +86,7 @@ def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
     """
     text = folded.text
     if text.isascii():
-        return _tokenize_ascii(text, is_word)
+        return tokenize_ascii(text, is_word)
     if _HINT.search(text) is not None:
         joined = _joins(text, is_word)
         if joined:
@@ -119,10 +117,11 @@ def tokenize(folded: Folded, is_word: Callable[[str], bool]) -> Tokens:
     return Tokens(text, keys, clauses)
 
 
-def _tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
-    # The same words and clauses as the regular expressions below, for an ASCII text (most
-    # messages once folded), from byte translations and splits that run in C: a regular
-    # expression spends hundreds of instructions on every character.
+def tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
+    """:func:`tokenize` for a folded ``text`` that is all ASCII (most messages)."""
+    # The same words and clauses as the regular expressions below, from byte translations and
+    # splits that run in C: a regular expression spends hundreds of instructions on every
+    # character.
     data = text.encode("ascii")
     classes = data.translate(_HINT_CLASSES)
     if classes.find(b"wswsw") != -1:  # find() is cheaper than "in" on bytes
