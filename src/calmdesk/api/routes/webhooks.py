@@ -167,8 +167,9 @@ async def receive(
 
 INGEST_THREADS = 4
 """Deliveries processed at once per worker process; the others wait their turn in the event
-loop. Analysis holds the GIL and SQLite takes one writer at a time, so more threads would only
-add switching between them (dozens of threads cost about a third more CPU per delivery)."""
+loop. Analysis holds the GIL and SQLite takes one writer at a time, so more threads only add
+switching between them: with 64 deliveries in flight, a thread for each (the default pool of
+40) cost about a quarter more CPU per delivery in ``benchmarks/api_load.py``."""
 
 
 def ingest_limiter(app: Any) -> anyio.CapacityLimiter:

@@ -1,9 +1,11 @@
-"""Storing what a webhook brought: analyse, then commit in one transaction, then answer.
+"""Storing what a webhook brought: read, analyse, then commit in one transaction, then answer.
 
-The delivery is claimed, the client and conversation found or created, the message stored with
-its Analysis, and any alert or note-back queued in the outbox, all in one write transaction;
-the route answers 2xx only after it commits, so an acknowledged message is never lost, and the
-claim makes a retried delivery a no-op.
+A read tells whether the delivery was stored before (a retry is answered at once, unanalysed),
+which conversation it belongs to and that conversation's last messages. The analysis runs
+outside any transaction. Then, in one short write transaction, the delivery is claimed, the
+client and conversation found or created if new, the message stored with its Analysis, and any
+alert or note-back queued in the outbox; the route answers 2xx only after it commits, so an
+acknowledged message is never lost, and the claim makes a retried delivery a no-op.
 """
 
 from __future__ import annotations
