@@ -79,3 +79,26 @@ def test_fused_output_of_real_scores_stays_in_range() -> None:
     fused = fuse(Findings(), "pl", float(out.abuse[0]), out.categories[0], out.emotions[0])
     values = [fused.abuse, *fused.categories.values(), *fused.emotions.values()]
     assert all(0.0 <= v <= 1.0 for v in values)
+
+
+def test_harsh_criticism_of_a_business_or_politician_is_not_abuse_to_the_model() -> None:
+    # Komentarze's criticism labels teach the Polish head this; English relies on OLID.
+    criticism = [
+        ("Obsługa w tym sklepie jest fatalna, nigdy więcej tu nie wrócę.", "pl"),
+        ("Ten minister kompletnie nie zna się na gospodarce, ta ustawa to katastrofa.", "pl"),
+        ("The service was slow and the manager ignored my complaint.", "en"),
+    ]
+    abuse = [
+        ("Ty głupi debilu, zamknij mordę.", "pl"),
+        ("You are a pathetic idiot, shut up.", "en"),
+    ]
+    out = models.score([t for t, _ in criticism + abuse], [lang for _, lang in criticism + abuse])
+    assert out.abuse is not None
+    assert (out.abuse[: len(criticism)] < 0.5).all()
+    assert (out.abuse[len(criticism) :] >= 0.5).all()
+
+
+def test_abuse_heads_record_the_naive_bayes_scaling_in_the_manifest() -> None:
+    heads = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
+    assert heads is not None
+    assert set(heads.manifest["nb_scaled"]) == {"abuse.pl", "abuse.en"}

@@ -92,6 +92,11 @@ def train(
             **common,
             "thresholds": {head.name: round(head.threshold, 5) for head in fitted},
             "model_only_thresholds": {name: round(t, 5) for name, t in model_only.items()},
+            "nb_scaled": {
+                head.name: heads.NB_INTERPOLATION[head.name]
+                for head in fitted
+                if head.name in heads.NB_INTERPOLATION
+            },
             "validation": {head.name: head.validation for head in fitted},
         },
     )
