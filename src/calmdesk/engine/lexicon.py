@@ -295,6 +295,9 @@ class Lexicon:
         if pairs and i < len(atoms_per) - 1 and clauses[i + 1] == clauses[i]:
             for atom2 in atoms_per[i + 1]:
                 for entry in pairs.get(atom2, ()):
+                    if len(entry.pattern) == 2:  # a two-word phrase: found whole
+                        longer.append(Hit(entry, i, i + 1))
+                        continue
                     end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
                     if end is not None:
                         longer.append(Hit(entry, i, end - 1))

@@ -97,7 +97,7 @@ def _find(
         # Positional: the fields in order, the defaults given (cheaper than keywords).
         findings = Findings(_NO_ABUSE.copy(), set(), False, emotions, level, asked, [], False)
         return findings, "you" in markers
-    # Each detector reads only its own kind of hit: sort them once, keeping their order.
+    # Each detector reads only its own kind of hit: split them once, keeping their order.
     abusive: list[Hit] = []
     felt: list[Hit] = []
     wanted: list[Hit] = []
