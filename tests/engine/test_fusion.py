@@ -81,3 +81,15 @@ def test_a_negated_word_does_not_hide_a_real_insult_next_to_it() -> None:
     findings.categories["insult"] = 0.85
     fused = fuse(findings, "en", 0.9, _categories(insult=0.8), None)
     assert fused.abuse >= 0.5
+
+
+def test_an_insult_the_rules_read_is_not_discrimination_on_the_model_alone() -> None:
+    plain = Findings()
+    plain.categories["insult"] = 0.8
+    slur = Findings()
+    slur.categories["insult"] = 0.8
+    slur.categories["discrimination"] = 0.9
+    for findings, flagged in ((plain, False), (slur, True)):
+        fused = fuse(findings, "pl", 0.9, _categories(insult=0.8, discrimination=0.7), None)
+        assert (fused.categories["discrimination"] >= 0.5) is flagged
+        assert fused.abuse >= 0.5

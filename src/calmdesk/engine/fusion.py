@@ -51,10 +51,11 @@ _DISCOUNTED_CAP = 0.45
 EVIDENCE_AT = 0.3
 """A rule emotion confidence at or above this means the rules found words for it."""
 
-_DISSATISFIED = frozenset(
+DISSATISFIED = frozenset(
     {"complaint", "refund_request", "cancellation", "payment_refusal", "legal_threat",
      "review_threat"}
 )  # fmt: skip
+"""Intents of a message that complains or demands."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +123,8 @@ _CATEGORY_VALUES = itemgetter(*ABUSE_CATEGORIES)
 _EMOTION_VALUES = itemgetter(*EMOTIONS)
 _ABUSIVE_COLUMNS = [ABUSE_CATEGORIES.index(name) for name in _ABUSIVE]
 _SATISFACTION = EMOTIONS.index("satisfaction")
+_INSULT = ABUSE_CATEGORIES.index("insult")
+_DISCRIMINATION = ABUSE_CATEGORIES.index("discrimination")
 
 
 def rule_arrays(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,7 +157,7 @@ def fuse_many(
         if f.discounted:
             discounted[i] = True
         if f.intents:
-            dissatisfied[i] = not _DISSATISFIED.isdisjoint(f.intents)
+            dissatisfied[i] = not DISSATISFIED.isdisjoint(f.intents)
             question[i] = "question" in f.intents
 
     categories = _blend(rules, model_categories, weights.category)
@@ -183,6 +186,15 @@ def fuse_many(
         categories[:, _ABUSIVE_COLUMNS] = np.where(
             negated[:, None], capped, categories[:, _ABUSIVE_COLUMNS]
         )
+
+    # An insult the rules read, with no word of discrimination in it, is an insult: a model
+    # head that hears hate in every "ty idioto" may not add a discrimination flag on its own.
+    explained = (rules[:, _INSULT] >= 0.5) & (rules[:, _DISCRIMINATION] == 0.0)
+    categories[:, _DISCRIMINATION] = np.where(
+        explained,
+        np.minimum(categories[:, _DISCRIMINATION], _DISCOUNTED_CAP),
+        categories[:, _DISCRIMINATION],
+    )
 
     emotions = _blend(rule_emotions, model_emotions, weights.emotion)
     evidenced = rule_emotions >= EVIDENCE_AT

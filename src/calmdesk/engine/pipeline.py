@@ -87,6 +87,9 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
     return models.ModelOutput(languages=langs)
 
 
+_QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
+
+
 def _analyses(
     languages: list[str],
     findings: list[Findings],
@@ -108,7 +111,11 @@ def _analyses(
     # A plain question with no words of feeling reads as neutral: emotion heads trained on film
     # subtitles hear fear in "Czy mogę zapłacić kartą?". Scores stay as the models gave them.
     plain = ~fused.evidenced.any(axis=1) & ~flagged
-    dominant = dominant_emotions(emotions, fused.evidenced)
+    # Likewise, in a message that complains or demands, fear and sadness only a model hears
+    # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
+    complaining = np.asarray([not fusion.DISSATISFIED.isdisjoint(f.intents) for f in findings])
+    unheard = complaining[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
+    dominant = dominant_emotions(np.where(unheard, 0.0, emotions), fused.evidenced)
     for i, f in enumerate(findings):
         if plain[i] and f.intents == ["question"]:
             dominant[i] = "neutral"
