@@ -39,6 +39,9 @@ class ModelOutput:
     emotions: np.ndarray | None = None
 
 
+_Slots = tuple[np.ndarray, np.ndarray]
+
+
 @dataclass(frozen=True, slots=True)
 class _Block:
     """The heads of one language, and where each goes in the output arrays.
@@ -49,34 +52,37 @@ class _Block:
 
     heads: weights.LinearHeads
     abuse: int
-    categories: tuple[np.ndarray, np.ndarray]
-    emotions: tuple[np.ndarray, np.ndarray]
+    categories: _Slots
+    emotions: _Slots
 
 
-def _block(heads: weights.LinearHeads, lang: str) -> _Block:
+def _layout(stored: list[str], lang: str) -> tuple[list[str], int, _Slots, _Slots]:
+    """The heads of ``lang`` among the ``stored`` ones, in block order, and where they go."""
     names: list[str] = []
 
-    def slots(kinds: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        present = [i for i, kind in enumerate(kinds) if f"{kind}.{lang}" in heads.names]
+    def slots(kinds: Sequence[str]) -> _Slots:
+        present = [i for i, kind in enumerate(kinds) if f"{kind}.{lang}" in stored]
         columns = range(len(names), len(names) + len(present))
         names.extend(f"{kinds[i]}.{lang}" for i in present)
         return np.asarray(present, dtype=np.intp), np.asarray(columns, dtype=np.intp)
 
     abuse, categories, emotions = slots(["abuse"]), slots(ABUSE_CATEGORIES), slots(EMOTIONS)
-    return _Block(
-        heads=heads.subset(names),
-        abuse=int(abuse[1][0]) if len(abuse[1]) else -1,
-        categories=categories,
-        emotions=emotions,
-    )
+    return names, int(abuse[1][0]) if len(abuse[1]) else -1, categories, emotions
 
 
 @lru_cache(maxsize=1)
 def _blocks() -> dict[str, _Block] | None:
-    heads = weights.load(weights.MODELS_DIR, HEADS_STEM)
-    if heads is None:
+    stored = weights.stored_names(weights.MODELS_DIR, HEADS_STEM)
+    if stored is None:
         return None
-    return {lang: _block(heads, lang) for lang in LANGUAGE_HEADS}
+    layouts = {lang: _layout(stored, lang) for lang in LANGUAGE_HEADS}
+    heads = weights.load_groups(
+        weights.MODELS_DIR, HEADS_STEM, {lang: layout[0] for lang, layout in layouts.items()}
+    )
+    return {
+        lang: _Block(heads[lang], abuse, categories, emotions)
+        for lang, (_, abuse, categories, emotions) in layouts.items()
+    }
 
 
 def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:

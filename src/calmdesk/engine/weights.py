@@ -48,18 +48,6 @@ class LinearHeads:
     def column(self, name: str) -> int:
         return self.names.index(name)
 
-    def subset(self, names: list[str]) -> LinearHeads:
-        """The heads ``names`` alone, their weights contiguous: a product with fewer columns
-        reads less memory per feature (same scores, head for head)."""
-        columns = [self.column(name) for name in names]
-        return LinearHeads(
-            names=list(names),
-            weights=np.ascontiguousarray(self.weights[:, columns]),
-            bias=self.bias[columns],
-            knots=[self.knots[j] for j in columns],
-            manifest=self.manifest,
-        )
-
 
 def save(
     directory: Path,
@@ -91,20 +79,38 @@ def save(
     return [npz, path]
 
 
-def load(directory: Path, stem: str) -> LinearHeads | None:
-    """The heads stored as ``stem`` in ``directory``, or None when they are not there."""
+def stored_names(directory: Path, stem: str) -> list[str] | None:
+    """The names of the heads stored as ``stem``, or None when the files are not there."""
     npz, path = directory / f"{stem}.npz", directory / f"{stem}.json"
     if not npz.is_file() or not path.is_file():
         return None
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    names = list(manifest["heads"])
-    with np.load(npz) as arrays:
-        # One pass from int8 to float32 (a cast then a multiply would fill two large arrays).
-        weights = np.multiply(arrays["weights"], arrays["scale"], dtype=np.float32)
-        bias = arrays["bias"].astype(np.float32)
+    return list(json.loads(path.read_text(encoding="utf-8"))["heads"])
+
+
+def load(directory: Path, stem: str) -> LinearHeads | None:
+    """The heads stored as ``stem`` in ``directory``, or None when they are not there."""
+    names = stored_names(directory, stem)
+    return None if names is None else load_groups(directory, stem, {"all": names})["all"]
+
+
+def load_groups(directory: Path, stem: str, groups: dict[str, list[str]]) -> dict[str, LinearHeads]:
+    """Groups of the heads stored as ``stem`` (names per group, see :func:`stored_names`).
+    Only the heads in a group are turned into float32, each group's weights contiguous: a
+    product with fewer columns reads less memory per feature."""
+    manifest = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
+    stored = list(manifest["heads"])
     calibration = manifest.get("calibration", {})
-    knots = []
-    for name in names:
-        curve = calibration.get(name, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
-        knots.append((np.asarray(curve["x"]), np.asarray(curve["y"])))
-    return LinearHeads(names, weights, bias, knots, manifest)
+    loaded = {}
+    with np.load(directory / f"{stem}.npz") as arrays:
+        quantised, scale = arrays["weights"], arrays["scale"]
+        bias = arrays["bias"].astype(np.float32)
+        for group, names in groups.items():
+            columns = [stored.index(name) for name in names]
+            knots = []
+            for name in names:
+                curve = calibration.get(name, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
+                knots.append((np.asarray(curve["x"]), np.asarray(curve["y"])))
+            # One pass from int8 to float32 (a cast then a multiply would fill two arrays).
+            weights = np.multiply(quantised[:, columns], scale[columns], dtype=np.float32)
+            loaded[group] = LinearHeads(list(names), weights, bias[columns], knots, manifest)
+    return loaded
