@@ -102,3 +102,19 @@ def test_abuse_heads_record_the_naive_bayes_scaling_in_the_manifest() -> None:
     heads = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
     assert heads is not None
     assert set(heads.manifest["nb_scaled"]) == {"abuse.pl", "abuse.en"}
+
+
+def test_loaded_weights_are_row_major_per_language() -> None:
+    # A sparse product with a column-major weight matrix copies the whole matrix per call.
+    blocks = models._blocks()
+    assert blocks is not None and set(blocks) == {"pl", "fi", "en"}
+    for block in blocks.values():
+        assert block.heads.weights.flags["C_CONTIGUOUS"]
+        assert all(
+            name.endswith("." + block.heads.names[0].split(".")[1]) for name in block.heads.names
+        )
+    whole = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
+    assert whole is not None and whole.weights.flags["C_CONTIGUOUS"]
+    for lang, block in blocks.items():
+        columns = [whole.column(name) for name in block.heads.names]
+        assert np.array_equal(block.heads.weights, whole.weights[:, columns]), lang

@@ -110,7 +110,11 @@ def load_groups(directory: Path, stem: str, groups: dict[str, list[str]]) -> dic
             for name in names:
                 curve = calibration.get(name, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
                 knots.append((np.asarray(curve["x"]), np.asarray(curve["y"])))
-            # One pass from int8 to float32 (a cast then a multiply would fill two arrays).
-            weights = np.multiply(quantised[:, columns], scale[columns], dtype=np.float32)
+            # One pass from int8 to float32 (a cast then a multiply would fill two arrays),
+            # row-major: the stored array is column-major, and a sparse product with a
+            # column-major matrix copies all of it on every call.
+            weights = np.multiply(
+                quantised[:, columns], scale[columns], dtype=np.float32, order="C"
+            )
             loaded[group] = LinearHeads(list(names), weights, bias[columns], knots, manifest)
     return loaded
