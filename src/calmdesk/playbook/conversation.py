@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from calmdesk.engine.analysis import Analysis
 from calmdesk.playbook.content import LanguageContent
+from calmdesk.playbook.matching import AnyOf
 from calmdesk.playbook.schemas import Message
 
 NEGATIVE_EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "sadness")
@@ -146,38 +148,75 @@ class Reading:
         }
 
 
+TEXT_CACHE = 4096
+"""How many message texts the per-text signal caches keep (per process). A text is read again
+for every later message of its conversation (the playbook sees the last 20), so this covers
+the recent messages of a few hundred conversations in flight; beyond that, texts are searched
+again, with the same results."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Matchers:
+    """The signal patterns of every language, each list searched as one regex."""
+
+    apology: AnyOf
+    contrast: AnyOf
+    request: AnyOf
+    warnings: tuple[tuple[AnyOf, AnyOf], ...]
+    """(ending, condition) per language: both must match in the same language."""
+
+
+@lru_cache(maxsize=8)
+def _matchers(contents: tuple[LanguageContent, ...]) -> _Matchers:
+    return _Matchers(
+        apology=AnyOf(p for c in contents for p in c.signals.apology),
+        contrast=AnyOf(p for c in contents for p in c.signals.contrast),
+        request=AnyOf(p for c in contents for p in c.signals.request),
+        warnings=tuple(
+            (AnyOf(c.signals.warning_ending), AnyOf(c.signals.warning_condition)) for c in contents
+        ),
+    )
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _warning_words(text: str, contents: tuple[LanguageContent, ...]) -> bool:
+    return any(
+        ending.found(text) and condition.found(text)
+        for ending, condition in _matchers(contents).warnings
+    )
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _client_signals(text: str, contents: tuple[LanguageContent, ...]) -> tuple[bool, bool, bool]:
+    """(apology, retraction, request) of a client message: see the functions below."""
+    matchers = _matchers(contents)
+    first = matchers.apology.first_start(text)
+    retracted = first is not None and not matchers.contrast.found(text, first)
+    return first is not None, retracted, matchers.request.found(text)
+
+
 def is_boundary_warning(message: Message, contents: Sequence[LanguageContent]) -> bool:
     """An employee's message telling the client the conversation ends unless the tone changes."""
     if message.role != "agent":
         return False
     if message.kind in ("boundary_warning", "warning"):
         return True
-    for content in contents:
-        signals = content.signals
-        if any(p.search(message.text) for p in signals.warning_ending) and any(
-            p.search(message.text) for p in signals.warning_condition
-        ):
-            return True
-    return False
+    return _warning_words(message.text, tuple(contents))
 
 
 def is_apology(text: str, contents: Sequence[LanguageContent]) -> bool:
     """The client apologises or takes back what they said."""
-    return any(p.search(text) for c in contents for p in c.signals.apology)
+    return _client_signals(text, tuple(contents))[0]
 
 
 def is_request(text: str, contents: Sequence[LanguageContent]) -> bool:
     """The client asks for something to be done, in words the engine's intents may not name."""
-    return any(p.search(text) for c in contents for p in c.signals.request)
+    return _client_signals(text, tuple(contents))[2]
 
 
 def is_retraction(text: str, contents: Sequence[LanguageContent]) -> bool:
     """An apology not followed by "but/ale/mutta": the client takes back what they said."""
-    starts = [m.start() for c in contents for p in c.signals.apology for m in [p.search(text)] if m]
-    if not starts:
-        return False
-    first = min(starts)
-    return not any(p.search(text, first) for c in contents for p in c.signals.contrast)
+    return _client_signals(text, tuple(contents))[1]
 
 
 def read_conversation(
@@ -189,25 +228,28 @@ def read_conversation(
     turns: list[ClientTurn] = []
     warnings: list[int] = []
     analyses = iter(client_analyses)
+    languages = tuple(contents)
+    abused = False  # an earlier client message was abusive towards staff
     for position, message in enumerate(messages):
         if message.role == "agent":
-            if is_boundary_warning(message, contents):
+            if is_boundary_warning(message, languages):
                 warnings.append(position)
             continue
         analysis = next(analyses)
-        turns.append(
-            ClientTurn(
-                position=position,
-                number=len(turns) + 1,
-                text=message.text,
-                analysis=analysis,
-                after_warning=bool(warnings),
-                apology=is_apology(message.text, contents),
-                retracted=is_retraction(message.text, contents),
-                abused_before=any(turn.abusive_at_staff for turn in turns),
-                request=is_request(message.text, contents),
-            )
+        apology, retracted, request = _client_signals(message.text, languages)
+        turn = ClientTurn(
+            position=position,
+            number=len(turns) + 1,
+            text=message.text,
+            analysis=analysis,
+            after_warning=bool(warnings),
+            apology=apology,
+            retracted=retracted,
+            abused_before=abused,
+            request=request,
         )
+        turns.append(turn)
+        abused = abused or turn.abusive_at_staff
     return Reading(turns=turns, warnings=warnings, trend=_trend(turns))
 
 

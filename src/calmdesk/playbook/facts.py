@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from calmdesk.playbook.content import FACT_KINDS, LanguageContent, Signals
+from calmdesk.playbook.conversation import TEXT_CACHE
 
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?)(?![:.]?\d)")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
@@ -77,9 +78,9 @@ def extract_facts(
 ) -> Facts:
     """Facts from the client's messages; the newest message that names a kind wins."""
     found: dict[str, str] = {}
-    patterns = _patterns(content.signals)
+    signals = content.signals
     for text in texts_newest_first:
-        for kind, value in _facts_in(text, patterns).items():
+        for kind, value in _facts_of(text, signals):
             found.setdefault(kind, value)
     topics = content.replies.topics
     for intent in intents:
@@ -87,6 +88,13 @@ def extract_facts(
             found.setdefault("topic", topics[intent])
             break
     return Facts(found)
+
+
+@lru_cache(maxsize=TEXT_CACHE)
+def _facts_of(text: str, signals: Signals) -> tuple[tuple[str, str], ...]:
+    """The facts of one message, (kind, value) pairs: each message is read once, not again for
+    every later message of its conversation."""
+    return tuple(_facts_in(text, _patterns(signals)).items())
 
 
 def _facts_in(text: str, patterns: _Patterns) -> dict[str, str]:
