@@ -30,7 +30,8 @@ _LETTER = re.compile(r"[^\W\d_]")
 
 
 @lru_cache(maxsize=1)
-def _model() -> weights.LinearHeads | None:
+def model() -> weights.LinearHeads | None:
+    """The shipped language model (columns in ``LANGUAGE_HEADS`` order), loaded once."""
     return weights.load(weights.MODELS_DIR, STEM)
 
 
@@ -48,10 +49,10 @@ def detect_languages(texts: Sequence[str]) -> list[str]:
 
 def detect_from_features(texts: Sequence[str], features: sp.csr_matrix) -> list[str]:
     """Languages of ``texts`` whose shared feature matrix is already computed."""
-    model = _model()
-    if model is None:
+    loaded = model()
+    if loaded is None:
         return ["und"] * len(texts)
-    return decide(texts, model.logits(features))
+    return decide(texts, loaded.logits(features))
 
 
 def decide(texts: Sequence[str], logits: np.ndarray) -> list[str]:

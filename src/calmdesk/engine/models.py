@@ -16,7 +16,8 @@ from functools import lru_cache
 import numpy as np
 
 from calmdesk.engine import weights
-from calmdesk.engine.language import LANGUAGE_HEADS, detect_from_features
+from calmdesk.engine.language import LANGUAGE_HEADS, decide
+from calmdesk.engine.language import model as language_model
 from calmdesk.engine.textfeatures import shared_featuriser
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
@@ -85,31 +86,68 @@ def _blocks() -> dict[str, _Block] | None:
     }
 
 
+@dataclass(frozen=True, slots=True)
+class _Stack:
+    """The language model's columns, then every language's heads, side by side in one
+    row-major matrix: one sparse product per batch serves them all, reading each feature's
+    weight row once (two separate products read it twice, from two large matrices)."""
+
+    matrix: np.ndarray
+    bias: np.ndarray
+    language: weights.LinearHeads | None
+    blocks: dict[str, tuple[int, _Block]]
+    """Each language's block and the column where its heads start."""
+
+
+@lru_cache(maxsize=1)
+def _stack() -> _Stack:
+    parts = []
+    detector = language_model()
+    if detector is not None:
+        parts.append(detector)
+    placed = {}
+    for lang, block in (_blocks() or {}).items():
+        placed[lang] = (sum(len(part.names) for part in parts), block)
+        parts.append(block.heads)
+    if not parts:
+        return _Stack(np.zeros((0, 0), np.float32), np.zeros(0, np.float32), None, {})
+    return _Stack(
+        matrix=np.ascontiguousarray(np.hstack([part.weights for part in parts])),
+        bias=np.concatenate([part.bias for part in parts]),
+        language=detector,
+        blocks=placed,
+    )
+
+
 def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
     """Language (where not given) and model scores for raw, un-normalised ``texts``."""
     if not texts:
         return ModelOutput(languages=[])
-    features = shared_featuriser().transform(texts)
-    missing = [i for i, lang in enumerate(languages) if not lang]
+    stack = _stack()
     langs = [lang or "und" for lang in languages]
-    if missing:
-        detected = detect_from_features([texts[i] for i in missing], features[missing])
+    if not stack.bias.size:
+        return ModelOutput(languages=langs)
+    logits = np.asarray(shared_featuriser().transform(texts) @ stack.matrix) + stack.bias
+    missing = [i for i, lang in enumerate(languages) if not lang]
+    if missing and stack.language is not None:
+        width = len(stack.language.names)
+        detected = decide([texts[i] for i in missing], logits[missing, :width])
         for i, lang in zip(missing, detected, strict=True):
             langs[i] = lang
-    blocks = _blocks()
-    if blocks is None:
+    if not stack.blocks:
         return ModelOutput(languages=langs)
     n = len(texts)
     abuse = np.full(n, np.nan)
     categories = np.full((n, len(ABUSE_CATEGORIES)), np.nan)
     emotions = np.full((n, len(EMOTIONS)), np.nan)
     lang_array = np.asarray(langs)
-    # Each message goes through its own language's heads only ("und" has none: NaN).
-    for lang, block in blocks.items():
+    # Each message is scored by its own language's heads only ("und" has none: NaN).
+    for lang, (start, block) in stack.blocks.items():
         rows = np.flatnonzero(lang_array == lang)
         if not len(rows):
             continue
-        probs = block.heads.probabilities(features[rows])
+        width = len(block.heads.names)
+        probs = block.heads.calibrated(logits[rows, start : start + width])
         if block.abuse >= 0:
             abuse[rows] = probs[:, block.abuse]
         slots, columns = block.categories

@@ -40,7 +40,11 @@ class LinearHeads:
 
     def probabilities(self, features: sp.csr_matrix) -> np.ndarray:
         """Independent sigmoid probabilities, calibrated per head."""
-        raw = 1.0 / (1.0 + np.exp(-self.logits(features)))
+        return self.calibrated(self.logits(features))
+
+    def calibrated(self, logits: np.ndarray) -> np.ndarray:
+        """Calibrated sigmoid probabilities of raw scores (n_texts, n_heads) of these heads."""
+        raw = 1.0 / (1.0 + np.exp(-logits))
         for j, (x, y) in enumerate(self.knots):
             raw[:, j] = np.interp(raw[:, j], x, y)
         return raw
