@@ -19,7 +19,7 @@ from calmdesk.playbook.conversation import (
     is_request,
     is_retraction,
 )
-from calmdesk.playbook.matching import AnyOf
+from calmdesk.playbook.matching import CACHED_CHARS, AnyOf, PerText
 from calmdesk.playbook.schemas import Message
 
 CONVERSATIONS = sorted((Path(__file__).parent / "conversations").glob("*.json"))
@@ -118,6 +118,22 @@ def test_lists_that_cannot_be_merged_are_searched_one_by_one(sources: list[str])
         starts = [m.start() for p in patterns for m in [p.search(text)] if m]
         assert matcher.first_start(text) == (min(starts) if starts else None)
         assert matcher.found(text) == bool(starts)
+
+
+def test_long_texts_are_read_each_time_not_kept() -> None:
+    calls: list[str] = []
+
+    def read(text: str, key: int) -> tuple[str, int]:
+        calls.append(text)
+        return text[:3], key
+
+    remembered = PerText(read)
+    short, long = "sorry", "x" * (CACHED_CHARS + 1)
+    assert [remembered(short, 1), remembered(short, 1)] == [("sor", 1)] * 2
+    assert [remembered(long, 1), remembered(long, 1)] == [("xxx", 1)] * 2
+    assert calls == [short, long, long]
+    remembered.cache_clear()
+    assert remembered(short, 1) == ("sor", 1) and calls[-1] == short
 
 
 def test_abused_before_counts_every_earlier_message(contents: list[LanguageContent]) -> None:

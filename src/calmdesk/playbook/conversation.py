@@ -9,7 +9,7 @@ from functools import lru_cache
 
 from calmdesk.engine.analysis import Analysis
 from calmdesk.playbook.content import LanguageContent
-from calmdesk.playbook.matching import AnyOf
+from calmdesk.playbook.matching import AnyOf, PerText
 from calmdesk.playbook.schemas import Message
 
 NEGATIVE_EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "sadness")
@@ -148,13 +148,6 @@ class Reading:
         }
 
 
-TEXT_CACHE = 4096
-"""How many message texts the per-text signal caches keep (per process). A text is read again
-for every later message of its conversation (the playbook sees the last 20), so this covers
-the recent messages of a few hundred conversations in flight; beyond that, texts are searched
-again, with the same results."""
-
-
 @dataclass(frozen=True, slots=True)
 class _Matchers:
     """The signal patterns of every language, each list searched as one regex."""
@@ -178,21 +171,26 @@ def _matchers(contents: tuple[LanguageContent, ...]) -> _Matchers:
     )
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _warning_words(text: str, contents: tuple[LanguageContent, ...]) -> bool:
+def _read_warning_words(text: str, contents: tuple[LanguageContent, ...]) -> bool:
     return any(
         ending.found(text) and condition.found(text)
         for ending, condition in _matchers(contents).warnings
     )
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _client_signals(text: str, contents: tuple[LanguageContent, ...]) -> tuple[bool, bool, bool]:
+def _read_client_signals(
+    text: str, contents: tuple[LanguageContent, ...]
+) -> tuple[bool, bool, bool]:
     """(apology, retraction, request) of a client message: see the functions below."""
     matchers = _matchers(contents)
     first = matchers.apology.first_start(text)
     retracted = first is not None and not matchers.contrast.found(text, first)
     return first is not None, retracted, matchers.request.found(text)
+
+
+# A message is read once, not again for every later message of its conversation.
+_warning_words = PerText(_read_warning_words)
+_client_signals = PerText(_read_client_signals)
 
 
 def is_boundary_warning(message: Message, contents: Sequence[LanguageContent]) -> bool:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from calmdesk.playbook.content import FACT_KINDS, LanguageContent, Signals
-from calmdesk.playbook.conversation import TEXT_CACHE
+from calmdesk.playbook.matching import PerText
 
 _DATE = re.compile(r"\b(\d{4}-\d{2}-\d{2}|\d{1,2}[./]\d{1,2}(?:[./]\d{2,4})?)(?![:.]?\d)")
 _CLOCK = re.compile(r"\b([01]?\d|2[0-3]):([0-5]\d)\b")
@@ -90,11 +90,13 @@ def extract_facts(
     return Facts(found)
 
 
-@lru_cache(maxsize=TEXT_CACHE)
-def _facts_of(text: str, signals: Signals) -> tuple[tuple[str, str], ...]:
-    """The facts of one message, (kind, value) pairs: each message is read once, not again for
-    every later message of its conversation."""
+def _read_facts(text: str, signals: Signals) -> tuple[tuple[str, str], ...]:
     return tuple(_facts_in(text, _patterns(signals)).items())
+
+
+_facts_of = PerText(_read_facts)
+"""The facts of one message, (kind, value) pairs: each message is read once, not again for
+every later message of its conversation."""
 
 
 def _facts_in(text: str, patterns: _Patterns) -> dict[str, str]:

@@ -16,7 +16,20 @@ the patterns are searched one by one, as before.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
+from functools import lru_cache
+from typing import Generic, TypeVar
+
+K = TypeVar("K", bound=Hashable)
+R = TypeVar("R")
+
+TEXT_CACHE = 4096
+"""How many message texts each per-text cache keeps (per process). A message is read again for
+every later message of its conversation (the playbook sees the last 20), so this covers the
+recent messages of a few hundred conversations in flight; a text that has dropped out is read
+again, with the same result."""
+CACHED_CHARS = 2000
+"""Longer texts are read each time, not kept, so the caches stay within a few megabytes."""
 
 _GROUP_REFERENCE = re.compile(r"\\[1-9]|\\g<|\(\?P=|\(\?\(")
 """Backreferences (``\\1``, ``\\g<name>``, ``(?P=name)``) and conditionals: not merged."""
@@ -64,3 +77,23 @@ def _merge(patterns: tuple[re.Pattern[str], ...]) -> re.Pattern[str] | None:
         return re.compile("|".join(f"(?:{p.pattern})" for p in patterns), flags)
     except re.error:
         return None
+
+
+class PerText(Generic[K, R]):
+    """``read(text, key)`` remembered for the last :data:`TEXT_CACHE` texts (of at most
+    :data:`CACHED_CHARS` characters). ``read`` must depend on nothing but its arguments."""
+
+    __slots__ = ("_cached", "_read")
+
+    def __init__(self, read: Callable[[str, K], R]) -> None:
+        self._read = read
+        self._cached = lru_cache(maxsize=TEXT_CACHE)(read)
+
+    def __call__(self, text: str, key: K) -> R:
+        if len(text) > CACHED_CHARS:
+            return self._read(text, key)
+        return self._cached(text, key)
+
+    def cache_clear(self) -> None:
+        """Forget every remembered text."""
+        self._cached.cache_clear()
