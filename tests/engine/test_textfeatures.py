@@ -54,3 +54,8 @@ def test_a_repeated_word_adds_up_in_one_cell() -> None:
     # The same n-grams and word, plus the bigram "kot kot"; each cell holds the summed weight.
     assert set(once.indices) < set(many.indices)
     assert len(many.indices) == len(once.indices) + 1
+
+
+def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
+    matrix = Featuriser().transform(["", "   ", "\n"])
+    assert matrix.shape[0] == 3 and matrix.nnz == 0

@@ -188,7 +188,7 @@ class Featuriser:
         )
         keys.sort()
         cell = keys >> 1
-        first = np.flatnonzero(np.concatenate([[True], cell[1:] != cell[:-1]]))
+        first = np.flatnonzero(np.concatenate([[len(cell) > 0], cell[1:] != cell[:-1]]))
         value = np.where(keys & 1, np.float32(_WORD_WEIGHT), np.float32(1.0))
         data = np.add.reduceat(value, first) if len(first) else value
         cell = cell[first]
