@@ -93,3 +93,10 @@ def test_an_insult_the_rules_read_is_not_discrimination_on_the_model_alone() -> 
         fused = fuse(findings, "pl", 0.9, _categories(insult=0.8, discrimination=0.7), None)
         assert (fused.categories["discrimination"] >= 0.5) is flagged
         assert fused.abuse >= 0.5
+
+
+def test_a_category_without_words_is_not_flagged_in_a_message_that_is_not() -> None:
+    # A discrimination head firing on a polite message: the message is not abusive, so
+    # neither is the category.
+    fused = fuse(Findings(), "pl", 0.2, _categories(discrimination=0.7), None)
+    assert fused.abuse < 0.5 and fused.categories["discrimination"] < 0.5

@@ -196,6 +196,12 @@ def fuse_many(
         categories[:, _DISCRIMINATION],
     )
 
+    # A category no rule found words for may not be flagged where the message as a whole is
+    # not: the category heads were trained apart from the abuse head and now and then fire on
+    # a polite message ("Dziękuję, pani Aniu").
+    unworded = (rules < 0.5) & ~strong
+    categories = np.where(unworded, np.minimum(categories, abuse[:, None]), categories)
+
     emotions = _blend(rule_emotions, model_emotions, weights.emotion)
     evidenced = rule_emotions >= EVIDENCE_AT
     _rules_first(emotions, evidenced, abuse, dissatisfied, question)
