@@ -74,3 +74,15 @@ def test_intensifiers_strengthen_a_negative_emotion() -> None:
 
 def test_negated_worry_is_no_worry() -> None:
     assert rules("Nie martwię się, tylko pytam o termin", "pl")["emotions"]["anxiety"] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("lang", "device", "person"),
+    [
+        ("en", "The battery died again", "My mother died last week"),
+        ("fi", "Akku kuoli taas", "Äitini kuoli viime viikolla"),
+    ],
+)
+def test_a_device_that_died_is_no_bereavement(lang: str, device: str, person: str) -> None:
+    assert rules(device, lang)["emotions"]["sadness"] == 0.0
+    assert rules(person, lang)["emotions"]["sadness"] >= 0.5
