@@ -11,6 +11,9 @@
   such tweets harmless; a smaller share scored about one F1 point higher there, see
   docs/models.md, but would hide the swearing the contract asks calmdesk to report.)
 - Where the model has no opinion (NaN: no head for that language and label), the rules decide.
+- A model alone may not flag what the rules read otherwise: a negated insult ("I'm not calling
+  you an idiot"), discrimination in an insult with no discriminatory word, or any category in a
+  message that is not flagged as a whole.
 - Emotions the rules found words for come first: a model-only emotion may not outrank them
   (subtitle-trained heads read "sadness" into "I am disappointed"), and satisfaction with no
   words for it is held down in messages that complain, demand or abuse, and in plain questions.
@@ -46,12 +49,13 @@ WEIGHTS = FusionWeights()
 
 _ABUSIVE = tuple(name for name in ABUSE_CATEGORIES if name != "profanity")
 
-_DISCOUNTED_CAP = 0.45
+_UNDER_THE_LINE = 0.45
+"""Where a model's score is capped, it stays just under the flag line (0.5)."""
 
 EVIDENCE_AT = 0.3
 """A rule emotion confidence at or above this means the rules found words for it."""
 
-DISSATISFIED = frozenset(
+_DISSATISFIED = frozenset(
     {"complaint", "refund_request", "cancellation", "payment_refusal", "legal_threat",
      "review_threat"}
 )  # fmt: skip
@@ -75,7 +79,8 @@ class FusedBatch:
     ``abuse``: (n,); ``categories``: (n, 5) in ``ABUSE_CATEGORIES`` order; ``emotions``:
     (n, 6) in ``EMOTIONS`` order; ``evidenced``: (n, 6) bool, the emotions the rules found
     words for. Every score is within [0, 1]. ``rule_categories`` and ``rule_emotions`` keep the
-    rules' own confidences, before fusion.
+    rules' own confidences, before fusion; ``dissatisfied`` (n,) bool marks the messages whose
+    intents complain or demand.
     """
 
     abuse: np.ndarray
@@ -84,6 +89,7 @@ class FusedBatch:
     evidenced: np.ndarray
     rule_categories: np.ndarray
     rule_emotions: np.ndarray
+    dissatisfied: np.ndarray
 
     def row(self, i: int) -> Fused:
         """Message ``i`` as a :class:`Fused`."""
@@ -123,6 +129,7 @@ _CATEGORY_VALUES = itemgetter(*ABUSE_CATEGORIES)
 _EMOTION_VALUES = itemgetter(*EMOTIONS)
 _ABUSIVE_COLUMNS = [ABUSE_CATEGORIES.index(name) for name in _ABUSIVE]
 _SATISFACTION = EMOTIONS.index("satisfaction")
+_PROFANITY = ABUSE_CATEGORIES.index("profanity")
 _INSULT = ABUSE_CATEGORIES.index("insult")
 _DISCRIMINATION = ABUSE_CATEGORIES.index("discrimination")
 
@@ -148,17 +155,13 @@ def fuse_many(
     n = len(findings)
     strong = np.zeros_like(rules, dtype=bool)
     discounted = np.zeros(n, dtype=bool)
-    dissatisfied = np.zeros(n, dtype=bool)
-    question = np.zeros(n, dtype=bool)
     for i, f in enumerate(findings):
-        # Most messages have no strong hit, no negation and no intent: skip them cheaply.
+        # Most messages have no strong hit and no negation: skip them cheaply.
         if f.strong:
             strong[i] = [name in f.strong for name in ABUSE_CATEGORIES]
         if f.discounted:
             discounted[i] = True
-        if f.intents:
-            dissatisfied[i] = not DISSATISFIED.isdisjoint(f.intents)
-            question[i] = "question" in f.intents
+    dissatisfied, question = _intent_flags(findings)
 
     categories = _blend(rules, model_categories, weights.category)
     categories = np.where(strong, np.maximum(categories, rules), categories)
@@ -171,7 +174,7 @@ def fuse_many(
         with_model = np.maximum(
             model,
             np.maximum(
-                _pull(model, rules[:, 0], weights.abuse_from_profanity),
+                _pull(model, rules[:, _PROFANITY], weights.abuse_from_profanity),
                 _pull(model, other, weights.abuse_from_other),
             ),
         )
@@ -181,8 +184,8 @@ def fuse_many(
     # sees only the word may not flag the message alone.
     negated = discounted & (rules.max(axis=1) < 0.5)
     if negated.any():
-        abuse = np.where(negated, np.minimum(abuse, _DISCOUNTED_CAP), abuse)
-        capped = np.minimum(categories[:, _ABUSIVE_COLUMNS], _DISCOUNTED_CAP)
+        abuse = np.where(negated, np.minimum(abuse, _UNDER_THE_LINE), abuse)
+        capped = np.minimum(categories[:, _ABUSIVE_COLUMNS], _UNDER_THE_LINE)
         categories[:, _ABUSIVE_COLUMNS] = np.where(
             negated[:, None], capped, categories[:, _ABUSIVE_COLUMNS]
         )
@@ -192,7 +195,7 @@ def fuse_many(
     explained = (rules[:, _INSULT] >= 0.5) & (rules[:, _DISCRIMINATION] == 0.0)
     categories[:, _DISCRIMINATION] = np.where(
         explained,
-        np.minimum(categories[:, _DISCRIMINATION], _DISCOUNTED_CAP),
+        np.minimum(categories[:, _DISCRIMINATION], _UNDER_THE_LINE),
         categories[:, _DISCRIMINATION],
     )
 
@@ -212,6 +215,7 @@ def fuse_many(
         evidenced=evidenced,
         rule_categories=rules,
         rule_emotions=rule_emotions,
+        dissatisfied=dissatisfied,
     )
 
 
@@ -225,7 +229,19 @@ def rules_alone(findings: Sequence[Findings]) -> FusedBatch:
         evidenced=rule_emotions >= EVIDENCE_AT,
         rule_categories=rules,
         rule_emotions=rule_emotions,
+        dissatisfied=_intent_flags(findings)[0],
     )
+
+
+def _intent_flags(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
+    """Per message: do its intents complain or demand, and is one of them a question."""
+    dissatisfied = np.zeros(len(findings), dtype=bool)
+    question = np.zeros(len(findings), dtype=bool)
+    for i, f in enumerate(findings):
+        if f.intents:  # most messages have none
+            dissatisfied[i] = not _DISSATISFIED.isdisjoint(f.intents)
+            question[i] = "question" in f.intents
+    return dissatisfied, question
 
 
 def _rules_first(

@@ -113,8 +113,7 @@ def _analyses(
     plain = ~fused.evidenced.any(axis=1) & ~flagged
     # Likewise, in a message that complains or demands, fear and sadness only a model hears
     # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
-    complaining = np.asarray([not fusion.DISSATISFIED.isdisjoint(f.intents) for f in findings])
-    unheard = complaining[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
+    unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
     dominant = dominant_emotions(np.where(unheard, 0.0, emotions), fused.evidenced)
     for i, f in enumerate(findings):
         if plain[i] and f.intents == ["question"]:
