@@ -1,8 +1,9 @@
 """Orchestrates the engine: language and model scores, rules, fusion, severity, the Analysis.
 
 The learned models are called once per batch (``models.score``); every message is then read by
-the lexicons of its language (all three when the language is undetermined), the rule findings are
-fused with the model scores (``fusion.fuse``), and severity follows the contract.
+the lexicons of its language (all three when the language is undetermined, ``rules.find_many``),
+the rule findings are fused with the model scores over the whole batch (``fusion.fuse_many``),
+and the flags, dominant emotion and severity follow the contract.
 """
 
 from __future__ import annotations
