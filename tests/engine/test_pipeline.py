@@ -116,3 +116,20 @@ def test_negated_insults_are_not_flagged_with_the_models_on() -> None:
     texts = ["I'm not calling you an idiot, I just want this fixed.", "Nie jesteś idiotą"]
     for analysis in analyze_many(texts):
         assert not analysis.abuse.flagged
+
+
+def test_a_plain_request_for_more_work_reads_as_neutral() -> None:
+    texts = [
+        "Voisitteko samalla vielä lisäksi maalata aidan, ilman lisämaksua?",
+        "Could you also design a flyer for us, same price of course?",
+    ]
+    for analysis in analyze_many(texts, ["fi", "en"]):
+        assert "scope_change" in analysis.intents
+        assert analysis.dominant_emotion == "neutral" and analysis.severity == "none"
+
+
+def test_something_gone_wrong_is_a_complaint() -> None:
+    texts = ["Po prostu coś poszło nie tak z zamówieniem.", "Something went wrong with my order."]
+    for analysis in analyze_many(texts, ["pl", "en"]):
+        assert "complaint" in analysis.intents
+        assert analysis.dominant_emotion not in ("anxiety", "sadness")

@@ -88,6 +88,7 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
     return models.ModelOutput(languages=langs)
 
 
+_REQUESTS = frozenset({"question", "scope_change"})
 _QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
 
 
@@ -109,15 +110,16 @@ def _analyses(
     insult = categories[:, ABUSE_CATEGORIES.index("insult")] >= FLAG_AT
     by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
     directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
-    # A plain question with no words of feeling reads as neutral: emotion heads trained on film
-    # subtitles hear fear in "Czy mogę zapłacić kartą?". Scores stay as the models gave them.
+    # A plain question or request with no words of feeling reads as neutral: emotion heads
+    # trained on film subtitles hear fear in "Czy mogę zapłacić kartą?" and anger in "could you
+    # also paint the fence?". Scores stay as the models gave them.
     plain = ~fused.evidenced.any(axis=1) & ~flagged
     # Likewise, in a message that complains or demands, fear and sadness only a model hears
     # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
     unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
     dominant = dominant_emotions(np.where(unheard, 0.0, emotions), fused.evidenced)
     for i, f in enumerate(findings):
-        if plain[i] and f.intents == ["question"]:
+        if plain[i] and f.intents and _REQUESTS.issuperset(f.intents):
             dominant[i] = "neutral"
     anger = EMOTIONS.index("anger")
     levels = severities(
