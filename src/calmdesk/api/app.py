@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 
@@ -49,13 +49,13 @@ def create_app(settings: Settings, *, database: Database | None = None) -> FastA
         # not pay for it (reading the playbook's YAML takes about half a second).
         await run_in_threadpool(engine.analyze, "calmdesk is starting")
         await run_in_threadpool(advise, [Turn("client", "calmdesk is starting")], settings=settings)
-        worker = asyncio.create_task(run_outbox_worker(app))
+        stop = asyncio.Event()
+        worker = asyncio.create_task(run_outbox_worker(app, stop))
         try:
             yield
         finally:
-            worker.cancel()
-            with suppress(asyncio.CancelledError):
-                await worker
+            stop.set()
+            await worker
             if owns_database:
                 app.state.database.dispose()
 

@@ -13,6 +13,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Sequence
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -133,16 +134,19 @@ def deliver_due(
     return sent, failed
 
 
-async def run_outbox_worker(app: FastAPI) -> None:
-    """The app's background sender: polls the outbox until the app stops."""
-    while True:
+async def run_outbox_worker(app: FastAPI, stop: asyncio.Event) -> None:
+    """The app's background sender: polls the outbox until ``stop`` is set.
+
+    A pass that has started runs to its end (sends time out after seconds): cancelling the
+    task would leave its thread using the database while the app closes it.
+    """
+    while not stop.is_set():
         try:
             await run_in_threadpool(deliver_due, app.state.database, app.state.settings)
-        except asyncio.CancelledError:
-            raise
         except Exception:
             log.exception("outbox worker error")
-        await asyncio.sleep(POLL_SECONDS)
+        with suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), POLL_SECONDS)
 
 
 def run_forever(database: Database, settings: Settings) -> None:
