@@ -232,3 +232,41 @@ def test_two_workers_creating_the_same_conversation_end_up_in_one(
         ids = list(session.scalars(select(Conversation.id)))
     db.dispose()
     assert results["first"] == results["second"] and ids == [results["first"]]
+
+
+@pytest.mark.parametrize(
+    ("role", "analysis", "stage"),
+    [("client", {"severity": "high"}, "boundary_warning"), ("agent", None, None),
+     ("client", None, "calm")],
+)  # fmt: skip
+def test_append_stores_what_add_message_stores(
+    db: Database, org_id: int, admin: Actor, role: str, analysis: dict | None, stage: str | None
+) -> None:
+    # The webhook's statements and the ORM path must keep writing the same rows.
+    fast, plain = _thread(db, org_id, admin, "T-fast"), _thread(db, org_id, admin, "T-plain")
+    with db.write() as session:
+        inbound.append_message(
+            session, org_id=org_id, conversation_id=fast, role=role, text="Dzień dobry",
+            actor=HOOK, analysis=analysis, kind="note", external_id="x-1", stage=stage,
+        )  # fmt: skip
+        conversations.add_message(
+            session, org_id=org_id, conversation_id=plain, role=role, text="Dzień dobry",
+            actor=HOOK, analysis=analysis, kind="note", external_id="x-1", stage=stage,
+        )  # fmt: skip
+
+    def stored(conversation_id: int) -> tuple[object, ...]:
+        with db.read() as session:
+            conversation = conversations.get_conversation(
+                session, org_id=org_id, conversation_id=conversation_id
+            )
+            [m] = conversations.list_messages(
+                session, org_id=org_id, conversation_id=conversation_id
+            )
+            [entry] = audit.list_entries(session, org_id=org_id, entity="message", entity_id=m.id)
+            return (
+                conversation.last_severity, conversation.last_stage,
+                (m.role, m.text, m.kind, m.analysis, m.external_id, m.author_user_id),
+                (entry.action, entry.actor, entry.actor_user_id, entry.details["role"]),
+            )  # fmt: skip
+
+    assert stored(fast) == stored(plain)
