@@ -70,16 +70,24 @@ class StemIndex:
         self.inflection = inflection
         self._stems: dict[str, set[int]] = {}
         self._lengths: list[int] = []
+        # The first letters every stem starts with, as many as the shortest stem has: most
+        # words start like no stem at all, and one look-up tells.
+        self._heads: frozenset[str] = frozenset()
+        self._head = 0
 
     def add(self, stem: str, atom: int) -> None:
         """Register ``stem`` (already folded) as lexicon atom number ``atom``."""
         for form in self.inflection.variants(stem):
             self._stems.setdefault(form, set()).add(atom)
         self._lengths = sorted({len(s) for s in self._stems}, reverse=True)
+        self._head = self._lengths[-1]
+        self._heads = frozenset(s[: self._head] for s in self._stems)
 
     def match(self, word: str) -> set[int]:
         """Atoms whose stem starts ``word`` and whose ending the language allows."""
         found: set[int] = set()
+        if word[: self._head] not in self._heads:
+            return found
         size = len(word)
         for length in self._lengths:
             if length > size:

@@ -16,7 +16,7 @@ from operator import itemgetter
 from typing import NamedTuple, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
-from calmdesk.engine.normalize import deleet, destretch, fold, has_leet
+from calmdesk.engine.normalize import deleet, destretch, fold, has_leet, has_stretch
 from calmdesk.engine.tokens import Tokens
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS
 
@@ -52,6 +52,7 @@ FLAGS = frozenset(
 _GAP = "…"
 _MAX_GAP = 3
 _CACHE_LIMIT = 200_000
+_NONE: frozenset[int] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,6 +99,7 @@ class Lexicon:
         self._stems = StemIndex(inflection)
         self._atom_ids: dict[tuple[str, str], int] = {}
         self._roots: list[tuple[str, int]] = []
+        self._root_pattern: re.Pattern[str] | None = None
         self._abuse_atoms: set[int] = set()
         # Entries by their first word: one-word entries, phrases by their first two words, and
         # phrases with a gap after the first word.
@@ -166,6 +168,7 @@ class Lexicon:
         self._atom_ids[(key, kind)] = atom
         if kind == "root":
             self._roots.append((key, atom))
+            self._root_pattern = None
         elif kind == "stem":
             self._stems.add(key, atom)
         else:
@@ -179,6 +182,23 @@ class Lexicon:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
+        if "*" in key or deleet(key) != key or has_stretch(key):
+            result = self._lookup_forms(key)
+        else:
+            # Most new words: no leetspeak, stretching or masking, so one form to look up.
+            atoms = self._stems.match(key)
+            exact = self._exact.get(key)
+            if exact:
+                atoms |= exact
+            if self._roots and self._any_root().search(key) is not None:
+                atoms.update(atom for root, atom in self._roots if root in key)
+            result = frozenset(atoms) if atoms else _NONE
+        if len(self._cache) >= _CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[key] = result
+        return result
+
+    def _lookup_forms(self, key: str) -> frozenset[int]:
         forms = [key]
         if has_leet(key):
             forms.append(deleet(key))
@@ -193,11 +213,13 @@ class Lexicon:
                     atoms.add(atom)
         if "*" in key:
             atoms |= self._masked(deleet(key))
-        result = frozenset(atoms)
-        if len(self._cache) >= _CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[key] = result
-        return result
+        return frozenset(atoms)
+
+    def _any_root(self) -> re.Pattern[str]:
+        # One search tells whether a word holds any root at all (most hold none).
+        if self._root_pattern is None:
+            self._root_pattern = re.compile("|".join(re.escape(root) for root, _ in self._roots))
+        return self._root_pattern
 
     def is_abuse_word(self, key: str) -> bool:
         """True when ``key`` matches a word of an abuse entry (for rejoining "k u r w a")."""

@@ -233,6 +233,11 @@ def destretch(word: str) -> tuple[str, ...]:
     return (_RUN3.sub(r"\1", word), _RUN3.sub(r"\1\1", word))
 
 
+def has_stretch(word: str) -> bool:
+    """True when a letter of ``word`` is repeated three or more times ("kuuurwa")."""
+    return _RUN3.search(word) is not None
+
+
 def squeeze(word: str) -> str:
     """``word`` with every run of a repeated letter read as one letter ("idiootti" -> "idioti")."""
     return _RUN2.sub(r"\1", word)
