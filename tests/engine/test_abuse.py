@@ -134,6 +134,9 @@ def test_swearing_at_things_is_not_aimed_at_staff(lang: str, text: str) -> None:
         ("en", "My sister called him a moron"),
         ("pl", "Szef powiedział, że on to idiota"),
         ("fi", "Siskoni sanoi häntä ääliöksi"),
+        # The address belongs to the third person: "your courier", not "you".
+        ("en", "My husband said your courier is an idiot"),
+        ("pl", "Mój mąż powiedział, że wasz kurier to idiota"),
     ],
 )
 def test_reported_insults_about_third_parties_are_not_aimed_at_staff(lang: str, text: str) -> None:
@@ -213,3 +216,36 @@ def test_idioms_that_sound_violent_are_not_threats() -> None:
         "none",
         "low",
     )
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "at_staff"),
+    [
+        ("en", "Your courier is an idiot", False),
+        ("pl", "Wasz kurier to idiota", False),
+        ("en", "You idiot, your courier is late again", True),
+        ("pl", "Jesteś idiotą", True),
+    ],
+)
+def test_an_insult_of_the_address_owner_is_not_aimed_at_staff(
+    lang: str, text: str, at_staff: bool
+) -> None:
+    result = rules(text, lang)
+    assert flagged(result, "insult")
+    assert result["abuse"]["directed_at_staff"] is at_staff
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "category"),
+    [
+        ("en", "I don't want a foreigner fixing my car", "discrimination"),
+        ("fi", "En halua ulkomaalaista asentajaa", "discrimination"),
+        ("fi", "Sinulla on tosi seksikkäät jalat", "sexual_harassment"),
+    ],
+)
+def test_exclusion_and_remarks_on_looks_are_aimed_at_staff(
+    lang: str, text: str, category: str
+) -> None:
+    result = rules(text, lang)
+    assert flagged(result, category)
+    assert result["abuse"]["directed_at_staff"]

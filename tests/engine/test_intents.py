@@ -51,6 +51,9 @@ def intents(text: str, lang: str) -> list[str]:
         ("en", "Could you also just add a contact page?", "scope_change"),
         ("en", "When will my order arrive?", "question"),
         ("en", "Great job, highly recommend", "praise"),
+        ("en", "Thanks for your help", "praise"),
+        ("en", "Thank you so much for the quick help!", "praise"),
+        ("en", "I'm cancelling, and I want my deposit back", "refund_request"),
     ],
 )
 def test_intent_is_found(lang: str, text: str, intent: str) -> None:
@@ -64,6 +67,7 @@ def test_intent_is_found(lang: str, text: str, intent: str) -> None:
         ("pl", "Znalazłam was na Facebooku, czy macie termin?", "review_threat"),
         ("pl", "Co za idioci", "question"),
         ("pl", "Mam prawo jazdy od roku", "legal_threat"),
+        ("en", "Thanks, can you help me with my booking?", "praise"),
     ],
 )
 def test_look_alike_cues_do_not_make_an_intent(lang: str, text: str, intent: str) -> None:

@@ -79,7 +79,12 @@ def _target(reading: Reading, hit: Hit) -> str | None:
         return "object"  # "głupi system", "this damn washer": the word describes the thing
     if reading.near("third", hit, 1, _ADJACENT, phrase=True):
         return "third"  # "idiot courier"
-    if reading.near("you", hit, _YOU_BEFORE, _YOU_AFTER):
+    you = reading.near("you", hit, _YOU_BEFORE, _YOU_AFTER)
+    if you is not None:
+        # "wasz kurier to idiota", "your courier is an idiot": a third person the address
+        # belongs to, named before the word, is the one described.
+        if you.last < hit.first and _owned_third(reading, you, hit):
+            return "third"
         return "staff"
     if reading.in_clause("third", hit):
         return "third"
@@ -88,6 +93,16 @@ def _target(reading: Reading, hit: Hit) -> str | None:
     if reading.near("object", hit, _ADJACENT, _ADJACENT, phrase=True):
         return "object"
     return None
+
+
+def _owned_third(reading: Reading, you: Hit, hit: Hit) -> bool:
+    clauses = reading.tokens.clauses
+    return any(
+        cue.first == you.last + 1
+        and cue.last < hit.first
+        and clauses[cue.first] == clauses[hit.first]
+        for cue in reading.cues("third", you.last + 1, you.last + 1)
+    )
 
 
 def _weigh(reading: Reading, hit: Hit, found: AbuseFindings) -> None:
