@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from calmdesk.engine.normalize import fold
-from calmdesk.engine.tokens import tokenize
+from calmdesk.engine.tokens import tokenize, tokenize_ascii, tokenize_ascii_many
 
 
 def _words(text: str, lexicon_word: str = "kurwa") -> list[tuple[str, str, int]]:
@@ -61,3 +64,26 @@ def test_ascii_texts_split_as_the_general_path_splits_them() -> None:
         "!!!",
     ]:
         assert _reading(text) == _reading(text + " \U0001f600"), text
+
+
+_ASCII_PIECES = st.sampled_from(
+    ["idiot", "k.u.r.w.a", "f-u-c-k", "k u r w a", "a b c", "f**k", "@USER", "$hit", "*x*",
+     "_", "snake_case", "1.2.3", "!!", "?", ".", "\n", " ", ",", "\x00", "x", "OK", "@@"]
+)  # fmt: skip
+
+
+@given(st.lists(st.lists(_ASCII_PIECES, max_size=8).map("".join), max_size=12))
+@settings(max_examples=200, deadline=None)
+def test_a_batch_of_ascii_texts_splits_as_each_text_alone(texts: list[str]) -> None:
+    def is_word(key: str) -> bool:
+        return key in ("kurwa", "fuck", "abc")
+
+    batch = tokenize_ascii_many(texts, is_word)
+    assert len(batch) == len(texts)
+    for text, tokens in zip(texts, batch, strict=True):
+        alone = tokenize_ascii(text, is_word)
+        assert tokens.keys == alone.keys
+        assert tokens.clauses == alone.clauses
+        assert [tokens.span(i) for i in range(len(tokens))] == [
+            alone.span(i) for i in range(len(alone))
+        ]

@@ -68,7 +68,7 @@ class Entry:
 
 # What a word can start: its one-word entries (all; then split into hits and marker cues), the
 # atoms a second word needs for a two-word start, those phrases by that atom, gapped phrases.
-_Plan = tuple[
+Plan = tuple[
     tuple[Entry, ...],
     tuple[Entry, ...],
     tuple[tuple[str, Entry], ...],
@@ -107,9 +107,9 @@ class Lexicon:
         self._pairs: dict[int, dict[int, list[Entry]]] = {}
         self._gapped: dict[int, list[Entry]] = {}
         self._cache: dict[str, frozenset[int]] = {}
-        self._plans: dict[frozenset[int], _Plan] = {}
+        self._plans: dict[frozenset[int], Plan] = {}
         # Per word: the plan of what it can start, or () when it starts nothing.
-        self._starting: dict[str, _Plan | tuple[()]] = {}
+        self._starting: dict[str, Plan | tuple[()]] = {}
         self.entries: list[Entry] = []
 
     # -- building ---------------------------------------------------------------------------
@@ -258,23 +258,36 @@ class Lexicon:
         keys = tokens.keys
         if not keys:
             return
-        # The plan of every word in one C-level call; words never seen go to _new_plans().
+        plans = self.plans(keys)
+        self.scan_plans(tokens, [(i, plan) for i, plan in enumerate(plans) if plan], hits, markers)
+
+    def plans(self, keys: Sequence[str]) -> Sequence[Plan | tuple[()]]:
+        """What each word of ``keys`` can start (``()`` for nothing), in one C-level call for
+        words seen before; words never seen are looked up once."""
         try:
             if len(keys) > 1:
-                plans = itemgetter(*keys)(self._starting)
-            else:
-                plans = (self._starting[keys[0]],)
+                return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(self._starting))
+            if keys:
+                return (self._starting[keys[0]],)
+            return ()
         except KeyError:
-            plans = self._new_plans(keys)
+            return self._new_plans(list(keys))
+
+    def scan_plans(
+        self,
+        tokens: Tokens,
+        found: Sequence[tuple[int, Plan]],
+        hits: list[Hit],
+        markers: dict[str, list[Hit]] | None,
+    ) -> None:
+        """:meth:`scan` given the words of ``tokens`` that start something: ``found`` holds
+        (word index, plan) pairs in token order (most words start nothing and are left out)."""
+        keys = tokens.keys
         new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
         atoms_of = self._cache.get
         atoms_per: list[frozenset[int]] | None = None
         last = len(keys) - 1
-        i = -1
-        for plan in plans:
-            i += 1
-            if not plan:
-                continue  # most words start nothing
+        for i, plan in found:
             singles, single_hits, single_cues, seconds, pairs, gapped = plan
             if markers is None:
                 for entry in singles:
@@ -288,18 +301,20 @@ class Lexicon:
                         markers[label] = [new(Hit, (entry, i, i))]
                     else:
                         cues.append(new(Hit, (entry, i, i)))
+            paired = False
             if seconds and i < last:
                 # Phrases by their first two words: most never find their second word next.
                 after = atoms_of(keys[i + 1])
                 if after is None:
                     after = self.lookup(keys[i + 1])
-                if seconds.isdisjoint(after):
-                    seconds = None
-            if not seconds and not gapped:
+                paired = not seconds.isdisjoint(after)
+            if not paired and not gapped:
                 continue
             if atoms_per is None:
                 atoms_per = self._atoms_per(keys)
-            self._phrases(i, seconds and pairs, gapped, atoms_per, tokens.clauses, hits, markers)
+            self._phrases(
+                i, pairs if paired else None, gapped, atoms_per, tokens.clauses, hits, markers
+            )
 
     def _phrases(
         self,
@@ -343,10 +358,10 @@ class Lexicon:
             ]
         return cast(list[frozenset[int]], found)
 
-    def _new_plans(self, keys: list[str]) -> list[_Plan | tuple[()]]:
+    def _new_plans(self, keys: Sequence[str]) -> list[Plan | tuple[()]]:
         # Words met for the first time: their atoms, and the plan of what they can start,
         # built once per distinct set of atoms, in token order.
-        plans: list[_Plan | tuple[()]] = []
+        plans: list[Plan | tuple[()]] = []
         for key in keys:
             plan = self._starting.get(key)
             if plan is None:
@@ -363,7 +378,7 @@ class Lexicon:
             plans.append(plan)
         return plans
 
-    def _plan(self, atoms: frozenset[int]) -> _Plan:
+    def _plan(self, atoms: frozenset[int]) -> Plan:
         # What a word with these atoms can start, merged once per distinct set of atoms. Single
         # words are kept twice: all in lexicon order (for match()), and split into hits and
         # marker cues (for scan()).

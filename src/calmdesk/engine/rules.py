@@ -8,6 +8,7 @@ the same results. The detectors live in ``abuse``, ``emotion`` and ``intents``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from itertools import accumulate, chain
 from operator import attrgetter
 
 from calmdesk.engine.abuse import weigh_abuse
@@ -15,10 +16,10 @@ from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.emotion import text_intensity, weigh_emotions, without_cues
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.intents import plain_intents, weigh_intents
-from calmdesk.engine.lexicon import Hit, Lexicon, lexicon
+from calmdesk.engine.lexicon import Hit, Lexicon, Plan, lexicon
 from calmdesk.engine.normalize import Folded, fold
 from calmdesk.engine.reading import Reading, abuse_word_test
-from calmdesk.engine.tokens import tokenize, tokenize_ascii
+from calmdesk.engine.tokens import Tokens, tokenize, tokenize_ascii_many
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS, LANGUAGES
 
 _SHORT = 24
@@ -27,24 +28,32 @@ _SHORT = 24
 
 def find(text: str, language: str) -> tuple[Findings, bool]:
     """Rule findings for ``text`` and whether it addresses the employee at all."""
-    return _find(text, *_readers(language)[len(text) <= _SHORT])
+    return find_many([text], [language])[0]
 
 
 def find_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[Findings, bool]]:
     """:func:`find` for every text of ``texts`` with its language in ``languages``, in order.
 
-    The batch path: the lexicons of each language are chosen once per batch, not per message.
+    The batch path: texts read with the same lexicons are split into words together, and the
+    words are looked up in each lexicon in one call for the whole group, so only the words that
+    start an entry or a cue cost any Python-level work.
     """
     if len(texts) != len(languages):
         raise ValueError(f"got {len(languages)} languages for {len(texts)} texts")
-    chosen: dict[str, tuple[_Reader, _Reader]] = {}
-    results: list[tuple[Findings, bool]] = []
-    append = results.append
-    for text, language in zip(texts, languages, strict=True):
-        readers = chosen.get(language)
-        if readers is None:
-            readers = chosen[language] = _readers(language)
-        append(_find(text, *readers[len(text) <= _SHORT]))
+    groups: dict[tuple[str, bool], list[int]] = {}
+    for i, (text, language) in enumerate(zip(texts, languages, strict=True)):
+        key = (language, len(text) <= _SHORT)
+        members = groups.get(key)
+        if members is None:
+            groups[key] = [i]
+        else:
+            members.append(i)
+    results: list[tuple[Findings, bool]] = [_NOTHING] * len(texts)
+    for (language, short), members in groups.items():
+        lexicons, is_word = _readers(language)[short]
+        found = _find_group([texts[i] for i in members], lexicons, is_word)
+        for i, result in zip(members, found, strict=True):
+            results[i] = result
     return results
 
 
@@ -70,19 +79,55 @@ def _readers(language: str) -> tuple[_Reader, _Reader]:
     return readers
 
 
-def _find(
-    text: str, lexicons: tuple[Lexicon, ...], is_word: Callable[[str], bool]
-) -> tuple[Findings, bool]:
-    if text.isascii():  # most messages: fold() and tokenize() in short, without two calls
-        folded = _new(Folded, (text.lower(), text, None, None))
-        tokens = tokenize_ascii(folded.text, is_word)
-    else:
-        folded = fold(text)
-        tokens = tokenize(folded, is_word)
-    hits: list[Hit] = []
-    markers: dict[str, list[Hit]] = {}
+def _find_group(
+    texts: list[str], lexicons: tuple[Lexicon, ...], is_word: Callable[[str], bool]
+) -> list[tuple[Findings, bool]]:
+    # Fold and split every text: the all-ASCII ones (most) as one batch.
+    folded: list[Folded] = [_NO_TEXT] * len(texts)
+    tokens: list[Tokens] = [_NO_TOKENS] * len(texts)
+    plain = [i for i, text in enumerate(texts) if text.isascii()]
+    if plain:
+        lowered = [texts[i].lower() for i in plain]
+        for i, low, words in zip(
+            plain, lowered, tokenize_ascii_many(lowered, is_word), strict=True
+        ):
+            folded[i] = _new(Folded, (low, texts[i], None, None))
+            tokens[i] = words
+    if len(plain) < len(texts):
+        for i, text in enumerate(texts):
+            if not text.isascii():
+                folded[i] = fold(text)
+                tokens[i] = tokenize(folded[i], is_word)
+    # Every word of the group looked up in each lexicon at once; each text then gets the
+    # (word index, plan) pairs of its words that start something.
+    keys = list(chain.from_iterable(t.keys for t in tokens))
+    ends = list(accumulate(len(t.keys) for t in tokens))
+    starting: list[list[list[tuple[int, Plan]]]] = []
     for lex in lexicons:
-        lex.scan(tokens, hits, markers)
+        plans = lex.plans(keys)
+        per_text: list[list[tuple[int, Plan]]] = [[] for _ in texts]
+        owner = start = 0
+        for j, plan in enumerate(plans):
+            if plan:
+                while j >= ends[owner]:
+                    start = ends[owner]
+                    owner += 1
+                per_text[owner].append((j - start, plan))
+        starting.append(per_text)
+    results = []
+    for i, text in enumerate(texts):
+        hits: list[Hit] = []
+        markers: dict[str, list[Hit]] = {}
+        for lex, per_text in zip(lexicons, starting, strict=True):
+            if per_text[i]:
+                lex.scan_plans(tokens[i], per_text[i], hits, markers)
+        results.append(_weigh(text, folded[i], tokens[i], hits, markers))
+    return results
+
+
+def _weigh(
+    text: str, folded: Folded, tokens: Tokens, hits: list[Hit], markers: dict[str, list[Hit]]
+) -> tuple[Findings, bool]:
     intensifiers = markers.get("intensifier")
     level = text_intensity(text, len(intensifiers) if intensifiers else 0)
     # Markers that make findings on their own, with no lexicon hit: remarks on looks
@@ -162,6 +207,10 @@ _EMOTION_LABELS = frozenset(EMOTIONS)
 _INTENT_LABELS = frozenset(INTENTS)
 _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 _new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
+# Placeholders of the result lists, each replaced before it is read.
+_NO_TEXT = Folded("", "")
+_NO_TOKENS = Tokens("", [], [])
+_NOTHING: tuple[Findings, bool] = (Findings(), False)
 
 
 _EVIDENCE_ORDER = attrgetter("start", "end", "label")

@@ -7,7 +7,8 @@ their spans are computed only when a detector needs evidence or context.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from bisect import bisect_right
+from collections.abc import Callable, Sequence
 from itertools import accumulate, compress
 from operator import not_
 
@@ -151,6 +152,41 @@ def tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
     return Tokens(text, keys, clauses)
 
 
+def tokenize_ascii_many(texts: Sequence[str], is_word: Callable[[str], bool]) -> list[Tokens]:
+    """:func:`tokenize_ascii` of every folded, all-ASCII text of ``texts``, in order.
+
+    The byte translations run once over the whole batch; only the few texts with spelled-out
+    letters or leetspeak symbols are read one by one.
+    """
+    joined = "\x00".join(texts)
+    if len(texts) < 2 or joined.count("\x00") != len(texts) - 1:
+        return [tokenize_ascii(text, is_word) for text in texts]
+    data = joined.encode("ascii")
+    # A text's own checks, as tokenize_ascii makes them: "\x00" is an "other" character, so no
+    # pattern spans two texts.
+    alone: set[int] = set()
+    classes = data.translate(_HINT_CLASSES)
+    at = classes.find(b"wswsw")
+    if at != -1:
+        ends = list(accumulate(len(text) + 1 for text in texts))
+        while at != -1:
+            index = bisect_right(ends, at)
+            alone.add(index)
+            at = classes.find(b"wswsw", ends[index])
+    if "@" in joined or "$" in joined or "*" in joined:
+        alone.update(i for i, text in enumerate(texts) if "@" in text or "$" in text or "*" in text)
+    parts = data.translate(_WORD_OR_BREAK_OR_NUL).decode("ascii").split("\x00")
+    out: list[Tokens] = []
+    append = out.append
+    for i, part in enumerate(parts):
+        if alone and i in alone:
+            append(tokenize_ascii(texts[i], is_word))
+            continue
+        keys = part.split()
+        append(Tokens(texts[i], keys, _clauses(part) if "\n" in part.rstrip() else [0] * len(keys)))
+    return out
+
+
 def _clauses(marked: str) -> list[int]:
     # The clause of each word of ``marked``: the number of runs of breaks before it.
     clauses: list[int] = []
@@ -185,6 +221,8 @@ def _hint_class(ch: str) -> str:
 
 # ASCII bytes to word characters, "\n" (clause break) or " ": split() then gives the words.
 _WORD_OR_BREAK = _byte_table(_word_or_break)
+# The same, keeping "\x00" (the separator of texts joined into one batch).
+_WORD_OR_BREAK_OR_NUL = b"\x00" + _WORD_OR_BREAK[1:]
 # ASCII bytes to classes for the spelled-out hint: "w" letter or digit, "s" separator, "o" other.
 _HINT_CLASSES = _byte_table(_hint_class)
 
