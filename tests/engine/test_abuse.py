@@ -59,7 +59,27 @@ CASES = [
     ("en", "Go back to your country", "discrimination", True),
     ("en", "Nice ass", "sexual_harassment", True),
     ("en", "Send me pics", "sexual_harassment", True),
+    ("fi", "Olet täysi sekopää", "insult", True),
+    ("fi", "Senkin läskiperse", "insult", True),
+    ("fi", "Vitun somppu", "discrimination", True),
+    # Wishing violence on people, not on the employee.
+    ("fi", "Tuollaiset pitäisi ampua", "threat", False),
+    ("en", "People like that should be shot", "threat", False),
+    ("pl", "Takich trzeba rozstrzelać", "threat", False),
 ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("fi", "Pitää tappaa aikaa odotellessa"),
+        ("fi", "Läski hidastaa liikettä"),
+        ("en", "I should be done by Friday"),
+        ("pl", "Trzeba powiesić obraz w salonie"),
+    ],
+)
+def test_ordinary_uses_of_violent_or_body_words_are_not_abuse(lang: str, text: str) -> None:
+    assert not rules(text, lang)["abuse"]["flagged"]
 
 
 @pytest.mark.parametrize(("lang", "text", "category", "at_staff"), CASES)
