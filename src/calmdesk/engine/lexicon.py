@@ -264,14 +264,18 @@ class Lexicon:
     def plans(self, keys: Sequence[str]) -> Sequence[Plan | tuple[()]]:
         """What each word of ``keys`` can start (``()`` for nothing), in one C-level call for
         words seen before; words never seen are looked up once."""
-        try:
-            if len(keys) > 1:
-                return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(self._starting))
-            if keys:
-                return (self._starting[keys[0]],)
-            return ()
-        except KeyError:
-            return self._new_plans(list(keys))
+        starting = self._starting
+        if len(keys) > 1:
+            try:
+                return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
+            except KeyError:
+                # Plan the words never seen (a set difference in C), then read them all.
+                self._new_plans(list(set(keys).difference(starting)))
+                try:
+                    return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
+                except KeyError:
+                    return self._new_plans(keys)
+        return self._new_plans(keys)
 
     def scan_plans(
         self,

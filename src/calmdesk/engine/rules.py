@@ -8,8 +8,9 @@ the same results. The detectors live in ``abuse``, ``emotion`` and ``intents``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain
+from itertools import accumulate, chain, compress
 from operator import attrgetter
+from typing import cast
 
 from calmdesk.engine.abuse import weigh_abuse
 from calmdesk.engine.analysis import Evidence
@@ -17,7 +18,7 @@ from calmdesk.engine.emotion import text_intensity, weigh_emotions, without_cues
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.intents import plain_intents, weigh_intents
 from calmdesk.engine.lexicon import Hit, Lexicon, Plan, lexicon
-from calmdesk.engine.normalize import Folded, fold
+from calmdesk.engine.normalize import Folded, fold_many
 from calmdesk.engine.reading import Reading, abuse_word_test
 from calmdesk.engine.tokens import Tokens, tokenize, tokenize_ascii_many
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS, LANGUAGES
@@ -82,22 +83,25 @@ def _readers(language: str) -> tuple[_Reader, _Reader]:
 def _find_group(
     texts: list[str], lexicons: tuple[Lexicon, ...], is_word: Callable[[str], bool]
 ) -> list[tuple[Findings, bool]]:
-    # Fold and split every text: the all-ASCII ones (most) as one batch.
-    folded: list[Folded] = [_NO_TEXT] * len(texts)
+    # Fold and split every text; texts that are all ASCII once folded (most, Polish and
+    # Finnish ones too) are split as one batch.
+    folded = [
+        _new(Folded, (text.lower(), text, None, None)) if text.isascii() else None for text in texts
+    ]
+    if None in folded:
+        others = [i for i, f in enumerate(folded) if f is None]
+        for i, f in zip(others, fold_many([texts[i] for i in others]), strict=True):
+            folded[i] = f
+    done = cast(list[Folded], folded)
     tokens: list[Tokens] = [_NO_TOKENS] * len(texts)
-    plain = [i for i, text in enumerate(texts) if text.isascii()]
-    if plain:
-        lowered = [texts[i].lower() for i in plain]
-        for i, low, words in zip(
-            plain, lowered, tokenize_ascii_many(lowered, is_word), strict=True
-        ):
-            folded[i] = _new(Folded, (low, texts[i], None, None))
-            tokens[i] = words
+    plain = [i for i, f in enumerate(done) if f.text.isascii()]
+    split = tokenize_ascii_many([done[i].text for i in plain], is_word)
+    for i, words in zip(plain, split, strict=True):
+        tokens[i] = words
     if len(plain) < len(texts):
-        for i, text in enumerate(texts):
-            if not text.isascii():
-                folded[i] = fold(text)
-                tokens[i] = tokenize(folded[i], is_word)
+        for i, f in enumerate(done):
+            if not f.text.isascii():
+                tokens[i] = tokenize(f, is_word)
     # Every word of the group looked up in each lexicon at once; each text then gets the
     # (word index, plan) pairs of its words that start something.
     keys = list(chain.from_iterable(t.keys for t in tokens))
@@ -107,12 +111,11 @@ def _find_group(
         plans = lex.plans(keys)
         per_text: list[list[tuple[int, Plan]]] = [[] for _ in texts]
         owner = start = 0
-        for j, plan in enumerate(plans):
-            if plan:
-                while j >= ends[owner]:
-                    start = ends[owner]
-                    owner += 1
-                per_text[owner].append((j - start, plan))
+        for j in compress(range(len(plans)), plans):  # the words that start something
+            while j >= ends[owner]:
+                start = ends[owner]
+                owner += 1
+            per_text[owner].append((j - start, cast(Plan, plans[j])))
         starting.append(per_text)
     results = []
     for i, text in enumerate(texts):
@@ -121,7 +124,7 @@ def _find_group(
         for lex, per_text in zip(lexicons, starting, strict=True):
             if per_text[i]:
                 lex.scan_plans(tokens[i], per_text[i], hits, markers)
-        results.append(_weigh(text, folded[i], tokens[i], hits, markers))
+        results.append(_weigh(text, done[i], tokens[i], hits, markers))
     return results
 
 
@@ -208,7 +211,6 @@ _INTENT_LABELS = frozenset(INTENTS)
 _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 _new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 # Placeholders of the result lists, each replaced before it is read.
-_NO_TEXT = Folded("", "")
 _NO_TOKENS = Tokens("", [], [])
 _NOTHING: tuple[Findings, bool] = (Findings(), False)
 
