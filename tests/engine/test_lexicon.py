@@ -142,3 +142,19 @@ def test_a_new_word_counts_every_time_it_occurs_in_its_first_message() -> None:
     again = [hit.first for hit in fresh.match(tokens) if hit.entry.label == "frustration"]
     assert first == again
     assert {0, 2, 4} <= set(first)  # each "czekam"
+
+
+@pytest.mark.parametrize("lang", ["pl", "fi", "en"])
+def test_no_pattern_reads_a_phrase_as_alternative_words(lang: str) -> None:
+    # "|" separates alternative words of ONE position: "i love|love my" is read as "i", then
+    # "love" or "love", then "my" and never matches "love my". The sign of that mistake is a
+    # word that appears in two positions of one phrase, one of them with alternatives
+    # ("enough is enough" repeats a word legitimately, without any "|").
+    suspicious = []
+    for entry in lexicon(lang).entries:
+        positions = [p for p in entry.pattern if p is not None]
+        for i, first in enumerate(positions):
+            for second in positions[i + 1 :]:
+                if first & second and (len(first) > 1 or len(second) > 1):
+                    suspicious.append(entry.source)
+    assert suspicious == []
