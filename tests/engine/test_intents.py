@@ -54,6 +54,10 @@ def intents(text: str, lang: str) -> list[str]:
         ("en", "Thanks for your help", "praise"),
         ("en", "Thank you so much for the quick help!", "praise"),
         ("en", "I'm cancelling, and I want my deposit back", "refund_request"),
+        ("pl", "Nie polecam tego salonu", "complaint"),
+        ("en", "I wouldn't recommend them", "complaint"),
+        ("fi", "En suosittele", "complaint"),
+        ("en", "It broke again!", "complaint"),
     ],
 )
 def test_intent_is_found(lang: str, text: str, intent: str) -> None:
@@ -68,6 +72,10 @@ def test_intent_is_found(lang: str, text: str, intent: str) -> None:
         ("pl", "Co za idioci", "question"),
         ("pl", "Mam prawo jazdy od roku", "legal_threat"),
         ("en", "Thanks, can you help me with my booking?", "praise"),
+        ("pl", "Nie polecam tego salonu", "praise"),
+        ("en", "I will definitely come again!", "complaint"),
+        ("pl", "Przyjdę znowu, dziękuję!", "complaint"),
+        ("fi", "Kiitos, tulen varmasti uudestaan!", "complaint"),
     ],
 )
 def test_look_alike_cues_do_not_make_an_intent(lang: str, text: str, intent: str) -> None:

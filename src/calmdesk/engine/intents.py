@@ -46,6 +46,8 @@ def weigh_intents(
     cited: dict[str, list[Hit]] = {}
     for hit in cues:
         label = hit.entry.label
+        if label == "praise" and reading.negated(hit, reach=2):
+            continue  # "nie polecam", "not great service": praise denied is no praise
         scores[label] = 1.0 - (1.0 - scores.get(label, 0.0)) * (1.0 - hit.entry.weight)
         cited.setdefault(label, []).append(hit)
     markers = reading.markers

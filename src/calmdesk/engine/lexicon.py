@@ -37,6 +37,7 @@ MARKERS = (
     "compliment",  # remarks on looks: "ładna", "sexy", "kaunis"
     "proposition",  # "po pracy", "a drink", "treffit"
     "question_word",  # clause-initial question words: "czy", "could", "voisitteko"
+    "revisit",  # coming back as a wish: "przyjdę znowu", "see you again", "tulen uudestaan"
 )
 _MARKER_SET = frozenset(MARKERS)
 LABELS = frozenset(ABUSE_CATEGORIES + EMOTIONS + INTENTS + MARKERS)
