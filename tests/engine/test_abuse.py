@@ -261,6 +261,7 @@ def test_an_insult_of_the_address_owner_is_not_aimed_at_staff(
         ("en", "I don't want a foreigner fixing my car", "discrimination"),
         ("fi", "En halua ulkomaalaista asentajaa", "discrimination"),
         ("fi", "Sinulla on tosi seksikkäät jalat", "sexual_harassment"),
+        ("pl", "Kochanie, masz piękny uśmiech, może kawa po pracy?", "sexual_harassment"),
     ],
 )
 def test_exclusion_and_remarks_on_looks_are_aimed_at_staff(

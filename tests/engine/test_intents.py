@@ -57,6 +57,7 @@ def intents(text: str, lang: str) -> list[str]:
         ("pl", "Nie polecam tego salonu", "complaint"),
         ("en", "I wouldn't recommend them", "complaint"),
         ("fi", "En suosittele", "complaint"),
+        ("fi", "Kiitos ihanasta hoidosta", "praise"),
         ("en", "It broke again!", "complaint"),
     ],
 )
