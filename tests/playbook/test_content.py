@@ -88,6 +88,16 @@ def test_a_business_can_change_a_template(playbook_dir: Path) -> None:
             "review.yaml: codes.shouting.advice: expected a non-empty text",
         ),
         (
+            "review.yaml",
+            lambda d: d["incident"].update(at_staff="w wiadomości {message}: {quote}"),
+            "review.yaml: incident.at_staff: unknown placeholder {message}",
+        ),
+        (
+            "review.yaml",
+            lambda d: d["incident"].pop("repeated"),
+            "review.yaml: incident.repeated: expected a non-empty text",
+        ),
+        (
             "signals.yaml",
             lambda d: d["boundary_warning"].pop("condition"),
             "signals.yaml: boundary_warning.condition: expected a non-empty list",
@@ -131,3 +141,44 @@ def test_assist_uses_the_business_playbook(playbook_dir: Path) -> None:
     assert result["suggested_replies"][0]["text"] == (
         "Dziękujemy za pytanie (data: sobota). Salon Bella odpowie w tej rozmowie. Czy coś jeszcze?"
     )
+
+
+def test_a_review_file_without_incident_sentences_keeps_the_shipped_ones(
+    playbook_dir: Path,
+) -> None:
+    edit(playbook_dir / "pl" / "review.yaml", lambda d: d.pop("incident"))
+    assert load_content("pl", playbook_dir).review.incident == load_content("pl").review.incident
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "reason"),
+    [
+        (
+            "pl",
+            "Jest Pan idiotą",
+            "obraźliwe słowa skierowane do pracownika w wiadomości klienta nr 1: „idiotą”",
+        ),
+        (
+            "fi",
+            "Olet idiootti",
+            "työntekijään kohdistuvaa asiatonta kielenkäyttöä asiakkaan viestissä 1: ”idiootti”",
+        ),
+        ("en", "You are an idiot", "abuse aimed at the employee in client message 1: “idiot”"),
+    ],
+)
+def test_incident_reasons_are_written_in_the_conversation_language(
+    lang: str, text: str, reason: str
+) -> None:
+    from calmdesk.engine.analysis import Evidence
+
+    word = reason.rsplit(": ", 1)[1][1:-1]
+    start = text.index(word)
+    insult = build_analysis(
+        lang,
+        abuse={"insult": 0.9},
+        at_staff=True,
+        evidence=[Evidence(start, start + len(word), word, "insult")],
+    )
+    request = parse_request({"messages": [{"role": "client", "text": text}]})
+    result = respond(request, [insult], None, settings=Settings())
+    assert result["incident"] == {"recommended": True, "reasons": [reason]}

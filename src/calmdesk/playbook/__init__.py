@@ -109,7 +109,7 @@ def respond(
         "action_reasons": [{"action": a, "reason": plan.reasons[a]} for a in plan.actions],
         "suggested_replies": [reply.to_dict() for reply in replies],
         "draft_review": draft_review,
-        "incident": recommend_incident(reading),
+        "incident": recommend_incident(reading, content.review.incident),
         "client_analysis": client_analyses[-1].to_dict(),
         "language": language,
         "formal": formal,

@@ -51,6 +51,17 @@ ADVICE_CODES = (
     "vague_information",
 )
 MARKERS = ("empathy", "next_step", "concrete")
+INCIDENT_REASONS: dict[str, set[str]] = {
+    "threat": {"number", "quote"},
+    "sexual_harassment": {"number", "quote"},
+    "discrimination": {"number", "quote"},
+    "danger": {"number"},
+    "after_warning": {"number", "quote"},
+    "at_staff": {"number", "quote"},
+    "repeated": {"count"},
+    "quote": {"text"},
+}
+"""The sentences of an incident recommendation (review.yaml ``incident``) and their placeholders."""
 _FLAGS = re.IGNORECASE | re.UNICODE
 
 
@@ -70,6 +81,8 @@ class Review:
     advice: dict[str, str]
     patterns: dict[str, list[re.Pattern[str]]]
     markers: dict[str, list[re.Pattern[str]]]
+    incident: dict[str, str]
+    """Why a conversation should be recorded, per kind of conduct (see ``INCIDENT_REASONS``)."""
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -108,7 +121,7 @@ def load_content(language: str, override_dir: Path | None = None) -> LanguageCon
     return LanguageContent(
         language=language,
         replies=_parse_replies(*_read(language, "replies.yaml", override_dir)),
-        review=_parse_review(*_read(language, "review.yaml", override_dir)),
+        review=_parse_review(*_read(language, "review.yaml", override_dir), language),
         signals=_parse_signals(*_read(language, "signals.yaml", override_dir)),
     )
 
@@ -209,7 +222,7 @@ def _parse_replies(data: dict[str, Any], path: str) -> Replies:
     return Replies(templates=templates, details=details, topics=topics)
 
 
-def _parse_review(data: dict[str, Any], path: str) -> Review:
+def _parse_review(data: dict[str, Any], path: str, language: str) -> Review:
     codes = _mapping(data.get("codes"), f"{path}: codes")
     advice: dict[str, str] = {}
     patterns: dict[str, list[re.Pattern[str]]] = {}
@@ -223,7 +236,16 @@ def _parse_review(data: dict[str, Any], path: str) -> Review:
     markers = {
         name: _patterns(markers_data.get(name), f"{path}: markers.{name}") for name in MARKERS
     }
-    return Review(advice=advice, patterns=patterns, markers=markers)
+    if "incident" not in data and path != str(DATA_DIR / language / "review.yaml"):
+        # A replacement review.yaml written before incident reasons were data keeps working.
+        data, path = _read(language, "review.yaml", None)
+    incident_data = _mapping(data.get("incident"), f"{path}: incident")
+    incident = {}
+    for key, allowed in INCIDENT_REASONS.items():
+        where = f"{path}: incident.{key}"
+        incident[key] = _text(incident_data.get(key), where)
+        _check_placeholders(incident[key], allowed, where)
+    return Review(advice=advice, patterns=patterns, markers=markers, incident=incident)
 
 
 def _parse_signals(data: dict[str, Any], path: str) -> Signals:
