@@ -213,6 +213,21 @@ def test_db_upgrade_and_status(cli: object) -> None:
     assert code == 0 and "up to date" in out
 
 
+def test_a_configured_database_without_tables_names_the_fix(
+    cli: object, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    call = cli  # type: ignore[assignment]
+    monkeypatch.setenv("CALMDESK_DATABASE_URL", f"sqlite:///{tmp_path / 'configured.db'}")
+    get_settings.cache_clear()
+    code, out, err = call("demo")
+    assert code == 2 and out == ""
+    assert "has no calmdesk tables: run `calmdesk db upgrade`" in err
+    assert "Traceback" not in err
+    assert call("db", "upgrade")[0] == 0
+    code, out, _ = call("demo")
+    assert code == 0 and "magnolia" in out
+
+
 DOCS = Path(__file__).parents[2] / "docs" / "records.md"
 GROUPS = ("db", "orgs", "users", "incidents", "clients", "conduct", "policy", "retention")
 

@@ -19,6 +19,8 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import StaticPool
 
+from calmdesk.errors import Conflict
+
 if TYPE_CHECKING:
     from calmdesk.settings import Settings
 
@@ -127,12 +129,23 @@ class Database:
 
 def open_database(settings: Settings) -> Database:
     """The database the settings name. The embedded SQLite file is created and brought up
-    to date on first use; a configured server database is upgraded only by ``db upgrade``.
+    to date on first use; a configured database is upgraded only by ``db upgrade``, and one
+    that is not at this calmdesk's migration is refused with a message saying so.
     """
-    db = Database(settings.resolved_database_url)
-    if not settings.database_url:
-        from calmdesk.store.migrate import current_revision, head_revision
+    from calmdesk.store.migrate import current_revision, head_revision
 
-        if current_revision(db) != head_revision():
-            db.upgrade()
-    return db
+    db = Database(settings.resolved_database_url)
+    current, head = current_revision(db), head_revision()
+    if current == head:
+        return db
+    if not settings.database_url:
+        db.upgrade()
+        return db
+    where = make_url(db.url).render_as_string(hide_password=True)
+    db.dispose()
+    if current is None:
+        raise Conflict(f"the database at {where} has no calmdesk tables: run `calmdesk db upgrade`")
+    raise Conflict(
+        f"the database at {where} is at migration {current}, this calmdesk needs {head}: "
+        "run `calmdesk db upgrade`"
+    )
