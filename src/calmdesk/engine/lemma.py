@@ -79,6 +79,9 @@ class StemIndex:
         """Register ``stem`` (already folded) as lexicon atom number ``atom``."""
         for form in self.inflection.variants(stem):
             self._stems.setdefault(form, set()).add(atom)
+        self._lengths = []  # recomputed at the next match (a lexicon adds hundreds of stems)
+
+    def _index(self) -> None:
         self._lengths = sorted({len(s) for s in self._stems}, reverse=True)
         self._head = self._lengths[-1]
         self._heads = frozenset(s[: self._head] for s in self._stems)
@@ -86,6 +89,10 @@ class StemIndex:
     def match(self, word: str) -> set[int]:
         """Atoms whose stem starts ``word`` and whose ending the language allows."""
         found: set[int] = set()
+        if not self._lengths:
+            if not self._stems:
+                return found
+            self._index()
         if word[: self._head] not in self._heads:
             return found
         size = len(word)
