@@ -48,6 +48,13 @@ class AbuseFindings:
     evidence: list[Evidence] = field(default_factory=list)
     discounted: bool = False
     """An abusive word was negated here ("nie jesteś idiotą") and so not counted."""
+    targets: set[str] = field(default_factory=set)
+    """Whom the counted words (0.5 or more) were aimed at: "staff", "object", "third", "none"."""
+
+    @property
+    def at_things(self) -> bool:
+        """Every counted abusive word was said of a thing ("this damn washer")."""
+        return self.targets == {"object"}
 
 
 def detect_abuse(reading: Reading) -> AbuseFindings:
@@ -152,6 +159,7 @@ def _record(
         found.categories[label] = weight
     if weight < FLAG_AT:
         return
+    found.targets.add(target or "none")
     found.evidence.append(reading.evidence(hit, label))
     if "strong" in hit.entry.flags:
         found.strong.add(label)

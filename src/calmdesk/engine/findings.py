@@ -33,3 +33,5 @@ class Findings:
     """The rules read an abusive word as negated ("I'm not calling you an idiot"): a model
     that sees only the word should not flag the message on its own. (Words said of a thing are
     not discounted this way: on the validation splits that cost 2.6 OLID macro-F1 points.)"""
+    at_things: bool = False
+    """Every abusive word the rules counted was said of a thing ("ta cholerna pralka")."""

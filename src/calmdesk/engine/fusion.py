@@ -164,7 +164,7 @@ def fuse_many(
     dissatisfied, question = _intent_flags(findings)
 
     categories = _blend(rules, model_categories, weights.category)
-    categories = np.where(strong, np.maximum(categories, rules), categories)
+    categories = np.where(strong | (rules >= 0.5), np.maximum(categories, rules), categories)
     strongest = np.where(strong, rules, 0.0).max(axis=1)
     if model_abuse is None:
         abuse = categories.max(axis=1)
@@ -192,11 +192,18 @@ def fuse_many(
 
     # An insult the rules read, with no word of discrimination in it, is an insult: a model
     # head that hears hate in every "ty idioto" may not add a discrimination flag on its own.
-    explained = (rules[:, _INSULT] >= 0.5) & (rules[:, _DISCRIMINATION] == 0.0)
+    explained = (rules.max(axis=1) >= 0.5) & (rules[:, _DISCRIMINATION] == 0.0)
     categories[:, _DISCRIMINATION] = np.where(
         explained,
         np.minimum(categories[:, _DISCRIMINATION], _UNDER_THE_LINE),
         categories[:, _DISCRIMINATION],
+    )
+
+    # Swearing the rules read at a thing ("this bloody app", "ta cholerna pralka"), with no
+    # word for a person, is profanity: a model may not make it an insult on its own.
+    at_things = (rules[:, _PROFANITY] >= 0.5) & (rules[:, _INSULT] == 0.0) & _at_things(findings)
+    categories[:, _INSULT] = np.where(
+        at_things, np.minimum(categories[:, _INSULT], _UNDER_THE_LINE), categories[:, _INSULT]
     )
 
     # A category no rule found words for may not be flagged where the message as a whole is
@@ -217,6 +224,10 @@ def fuse_many(
         rule_emotions=rule_emotions,
         dissatisfied=dissatisfied,
     )
+
+
+def _at_things(findings: Sequence[Findings]) -> np.ndarray:
+    return np.fromiter((f.at_things for f in findings), dtype=bool, count=len(findings))
 
 
 def rules_alone(findings: Sequence[Findings]) -> FusedBatch:

@@ -201,6 +201,7 @@ def _weigh(
         intents=intents,
         evidence=evidence,
         discounted=abuse.discounted,
+        at_things=abuse.at_things,
     )
     return findings, abuse.addressed
 
