@@ -61,6 +61,7 @@ def test_records_are_the_analyses_as_dicts() -> None:
         # Compared as JSON text: key order is part of what the CLI writes.
         assert json.dumps(records) == json.dumps(expected)
     assert {r["severity"] for r in records} == {"none", "low", "medium", "high", "critical"}
+    assert analyze_records([]) == [] and analyze_many([]) == []
 
 
 def test_languages_can_be_given_per_text() -> None:

@@ -47,11 +47,9 @@ def analyze_many(
     ``use_models=False`` reads with the rules alone (languages are still detected by the model),
     which is how the rules are measured on their own.
     """
-    given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
-    if len(given) != len(texts):
-        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    given = _languages_given(texts, lang)
     with _without_cycle_collector():
-        return _analyze_batch(texts, given, use_models)
+        return _analyses(_decide(texts, given, use_models))
 
 
 @contextmanager
@@ -79,17 +77,18 @@ def analyze_records(
 ) -> list[dict[str, Any]]:
     """The contract dicts of :func:`analyze_many` (what ``Analysis.to_dict`` gives), built
     directly: the fast path of callers that only write JSON."""
-    given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
-    if len(given) != len(texts):
-        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    given = _languages_given(texts, lang)
     with _without_cycle_collector():
         return _records(_decide(texts, given, use_models))
 
 
-def _analyze_batch(
-    texts: Sequence[str], given: list[str | None], use_models: bool
-) -> list[Analysis]:
-    return _analyses(_decide(texts, given, use_models))
+def _languages_given(
+    texts: Sequence[str], lang: str | Sequence[str | None] | None
+) -> list[str | None]:
+    given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
+    if len(given) != len(texts):
+        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    return given
 
 
 def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.ModelOutput:
@@ -105,12 +104,12 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
 
 _REQUESTS = frozenset({"question", "scope_change"})
 _QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
-_INSULT = ABUSE_CATEGORIES.index("insult")
-_ANGER = EMOTIONS.index("anger")
+_INSULT_AT = ABUSE_CATEGORIES.index("insult")
+_ANGER_AT = EMOTIONS.index("anger")
 # Dict displays build the score dicts three times faster than dict(zip(...)); these unpackings
 # fail at import if a vocabulary grows, so the displays below cannot fall out of step.
-_PROFANITY, _INSULT_KEY, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
-_ANGER_KEY, _FRUSTRATION, _DISAPPOINTMENT, _ANXIETY, _SADNESS, _SATISFACTION = EMOTIONS
+_PROFANITY, _INSULT, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
+_ANGER, _FRUSTRATION, _DISAPPOINTMENT, _ANXIETY, _SADNESS, _SATISFACTION = EMOTIONS
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,25 +155,27 @@ def _decisions(
     # The rules decide whom abuse is aimed at; when only a model flags an insult the rules did
     # not see at all, an address to the employee in the message is the best sign of its target.
     unseen = fusion.row_max(fused.rule_categories) == 0.0
-    insult = categories[:, _INSULT] >= FLAG_AT
+    insult = categories[:, _INSULT_AT] >= FLAG_AT
     by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
     directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
     # A plain question or request with no words of feeling reads as neutral: emotion heads
     # trained on film subtitles hear fear in "Czy mogę zapłacić kartą?" and anger in "could you
     # also paint the fence?". Scores stay as the models gave them.
     plain = ~fusion.row_max(fused.evidenced) & ~flagged
-    requests = np.asarray([bool(said) and _REQUESTS.issuperset(said) for said in intents])
+    requests = np.asarray(
+        [bool(said) and _REQUESTS.issuperset(said) for said in intents], dtype=bool
+    )
     # Likewise, in a message that complains or demands, fear and sadness only a model hears
     # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
     unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
     dominant = dominant_indices(np.where(unheard, 0.0, emotions), fused.evidenced)
-    dominant[plain & requests.reshape(-1)] = NEUTRAL
+    dominant[plain & requests] = NEUTRAL
     levels = severities(
         categories=categories,
         abuse=abuse,
         directed_at_staff=directed,
         # Shouting the rules read as strong anger stays strong even where a model doubts it.
-        anger=np.maximum(emotions[:, _ANGER], fused.rule_emotions[:, _ANGER]),
+        anger=np.maximum(emotions[:, _ANGER_AT], fused.rule_emotions[:, _ANGER_AT]),
         dominant=dominant,
         intents=intents,
     )
@@ -196,9 +197,9 @@ def _analyses(batch: _Decided) -> list[Analysis]:
         Analysis(
             __version__,
             language,
-            Abuse(score, at_staff, {_PROFANITY: p, _INSULT_KEY: i, _THREAT: t,
+            Abuse(score, at_staff, {_PROFANITY: p, _INSULT: i, _THREAT: t,
                                     _DISCRIMINATION: d, _HARASSMENT: h}),
-            {_ANGER_KEY: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax, _SADNESS: sa,
+            {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax, _SADNESS: sa,
              _SATISFACTION: st},
             dominant,
             list(f.intents),
@@ -230,10 +231,10 @@ def _records(batch: _Decided) -> list[dict[str, Any]]:
                 "flagged": flagged,
                 "score": score,
                 "directed_at_staff": at_staff,
-                "categories": {_PROFANITY: p, _INSULT_KEY: i, _THREAT: t, _DISCRIMINATION: d,
+                "categories": {_PROFANITY: p, _INSULT: i, _THREAT: t, _DISCRIMINATION: d,
                                _HARASSMENT: h},
             },
-            "emotions": {_ANGER_KEY: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax,
+            "emotions": {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax,
                          _SADNESS: sa, _SATISFACTION: st},
             "dominant_emotion": dominant,
             "intents": list(f.intents),
