@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+CALMDESK = [sys.executable, "-c", "from calmdesk.cli import main; main()"]
+
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-c", "from calmdesk.cli import main; main()", "analyze", *args],
+        [*CALMDESK, "analyze", *args],
         capture_output=True,
         text=True,
         timeout=120,
@@ -51,6 +54,7 @@ def test_jsonl_file_keeps_order_ids_and_languages(tmp_path: Path, contract: dict
     out = tmp_path / "out.jsonl"
     done = run("--file", str(source), "--output", str(out))
     assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no progress bar where no one watches it
     results = lines(out.read_text(encoding="utf-8"))
     assert [r.get("id") for r in results] == ["a1", 7, None]
     assert "id" not in results[2]
@@ -75,6 +79,34 @@ def test_csv_and_txt_files(tmp_path: Path) -> None:
     results = lines(done.stdout)
     assert [r["severity"] for r in results] == ["critical", "none"]
     assert "question" in results[1]["intents"]
+
+
+def test_lines_follow_the_encoding_of_standard_output(tmp_path: Path) -> None:
+    source = tmp_path / "in.txt"
+    source.write_text("Jesteś idiotą\nKiitos paljon!\n", encoding="utf-8")
+    done = subprocess.run(
+        [*CALMDESK, "analyze", "--file", str(source)],
+        capture_output=True,
+        timeout=120,
+        env={**os.environ, "PYTHONIOENCODING": "utf-16"},
+    )
+    assert done.returncode == 0, done.stderr
+    results = lines(done.stdout.decode("utf-16"))
+    assert [r["language"] for r in results] == ["pl", "fi"]
+    assert results[0]["evidence"][0]["text"] == "idiotą"
+
+
+def test_help_lists_every_area() -> None:
+    done = subprocess.run(
+        [*CALMDESK, "--help"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert all(name in done.stdout for name in ("analyze", "assist", "train", "serve", "db"))
+    done = run("--help")
+    assert done.returncode == 0 and "--file" in done.stdout
 
 
 def test_lang_option_skips_detection() -> None:

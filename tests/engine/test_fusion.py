@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from calmdesk.engine.findings import Findings
-from calmdesk.engine.fusion import fuse
+from calmdesk.engine.fusion import fuse, row_max
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 
@@ -100,3 +100,12 @@ def test_a_category_without_words_is_not_flagged_in_a_message_that_is_not() -> N
     # neither is the category.
     fused = fuse(Findings(), "pl", 0.2, _categories(discrimination=0.7), None)
     assert fused.abuse < 0.5 and fused.categories["discrimination"] < 0.5
+
+
+def test_row_max_is_the_maximum_of_each_row() -> None:
+    scores = np.random.default_rng(7).random((40, len(EMOTIONS)))
+    scores[3, 2] = np.nan  # a model with no opinion
+    scores[5] = -np.inf
+    assert np.array_equal(row_max(scores), scores.max(axis=1), equal_nan=True)
+    evidenced = scores >= 0.8
+    assert row_max(evidenced).tolist() == evidenced.any(axis=1).tolist()

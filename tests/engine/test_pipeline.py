@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import calmdesk
-from calmdesk.engine.pipeline import analyze_many
+from calmdesk.engine.pipeline import analyze_many, analyze_records
 from calmdesk.engine.vocabulary import EVIDENCE_LABELS, INTENTS
 
 SAMPLES = [
@@ -43,6 +45,23 @@ def test_analysis_is_deterministic() -> None:
     first = [a.to_dict() for a in analyze_many(SAMPLES)]
     again = [a.to_dict() for a in analyze_many(list(reversed(SAMPLES)))]
     assert first == list(reversed(again))
+
+
+REALISTIC = Path(__file__).parent / "data" / "realistic_messages.jsonl"
+
+
+def test_records_are_the_analyses_as_dicts() -> None:
+    # The CLI writes analyze_records; it must say exactly what Analysis.to_dict says.
+    cases = [json.loads(line) for line in REALISTIC.read_text(encoding="utf-8").splitlines()]
+    texts = SAMPLES + [case["text"] for case in cases]
+    langs: list[str | None] = [None] * len(SAMPLES) + [case.get("lang") for case in cases]
+    for use_models in (True, False):
+        expected = [a.to_dict() for a in analyze_many(texts, langs, use_models=use_models)]
+        records = analyze_records(texts, langs, use_models=use_models)
+        # Compared as JSON text: key order is part of what the CLI writes.
+        assert json.dumps(records) == json.dumps(expected)
+    assert {r["severity"] for r in records} == {"none", "low", "medium", "high", "critical"}
+    assert analyze_records([]) == [] and analyze_many([]) == []
 
 
 def test_languages_can_be_given_per_text() -> None:

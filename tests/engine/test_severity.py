@@ -6,7 +6,12 @@ import numpy as np
 import pytest
 
 from calmdesk.engine.pipeline import analyze_many
-from calmdesk.engine.severity import DOMINANT_AT, dominant_emotions, severities
+from calmdesk.engine.severity import (
+    DOMINANT_AT,
+    dominant_emotions,
+    dominant_indices,
+    severities,
+)
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 
@@ -53,12 +58,34 @@ def test_severity_ladder_on_arrays() -> None:
     categories[0, ABUSE_CATEGORIES.index("threat")] = 0.9
     categories[1, ABUSE_CATEGORIES.index("insult")] = 0.8
     categories[2, ABUSE_CATEGORIES.index("insult")] = 0.8
-    levels = severities(
-        categories=categories,
-        abuse=np.asarray([0.9, 0.8, 0.8, 0.1, 0.1, 0.0]),
-        directed_at_staff=np.asarray([False, True, False, False, False, False]),
-        anger=np.asarray([0.0, 0.0, 0.0, 0.8, 0.0, 0.0]),
-        dominant=["neutral", "anger", "anger", "anger", "sadness", "satisfaction"],
-        intents=[[], [], [], [], [], ["praise"]],
-    )
+    dominant = ["neutral", "anger", "anger", "anger", "sadness", "satisfaction"]
+    given = {
+        "categories": categories,
+        "abuse": np.asarray([0.9, 0.8, 0.8, 0.1, 0.1, 0.0]),
+        "directed_at_staff": np.asarray([False, True, False, False, False, False]),
+        "anger": np.asarray([0.0, 0.0, 0.0, 0.8, 0.0, 0.0]),
+        "intents": [[], [], [], [], [], ["praise"]],
+    }
+    levels = severities(dominant=dominant, **given)
     assert levels == ["critical", "high", "medium", "medium", "low", "none"]
+    # The pipeline passes the dominant emotions as indices (neutral: one past the last).
+    indices = np.asarray([EMOTIONS.index(d) if d in EMOTIONS else len(EMOTIONS) for d in dominant])
+    assert severities(dominant=indices, **given) == levels
+
+
+def test_intents_alone_set_medium_and_low() -> None:
+    calm = np.zeros((3, len(ABUSE_CATEGORIES)))
+    levels = severities(
+        categories=calm,
+        abuse=np.zeros(3),
+        directed_at_staff=np.zeros(3, dtype=bool),
+        anger=np.zeros(3),
+        dominant=["neutral"] * 3,
+        intents=[["complaint", "review_threat"], ["complaint"], ["question"]],
+    )
+    assert levels == ["medium", "low", "none"]
+
+
+def test_dominant_indices_name_the_same_emotions() -> None:
+    scores = np.asarray([_row(anger=0.6, frustration=0.7), _row(sadness=0.3)])
+    assert dominant_indices(scores).tolist() == [EMOTIONS.index("frustration"), len(EMOTIONS)]

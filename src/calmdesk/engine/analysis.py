@@ -84,10 +84,16 @@ class Analysis:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON-ready dict of the public contract."""
+        abuse = self.abuse
         return {
             "version": self.version,
             "language": self.language,
-            "abuse": self.abuse.to_dict(),
+            "abuse": {
+                "flagged": abuse.flagged,
+                "score": abuse.score,
+                "directed_at_staff": abuse.directed_at_staff,
+                "categories": dict(abuse.categories),
+            },
             "emotions": dict(self.emotions),
             "dominant_emotion": self.dominant_emotion,
             "intents": list(self.intents),
@@ -95,5 +101,7 @@ class Analysis:
             "evidence": [
                 {"start": e.start, "end": e.end, "text": e.text, "label": e.label}
                 for e in self.evidence
-            ],
+            ]
+            if self.evidence
+            else [],
         }

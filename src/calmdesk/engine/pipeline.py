@@ -11,6 +11,8 @@ from __future__ import annotations
 import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -18,7 +20,13 @@ from calmdesk import __version__
 from calmdesk.engine import fusion, models, rules
 from calmdesk.engine.analysis import Abuse, Analysis
 from calmdesk.engine.findings import Findings
-from calmdesk.engine.severity import FLAG_AT, dominant_emotions, severities
+from calmdesk.engine.severity import (
+    FLAG_AT,
+    NEUTRAL,
+    dominant_indices,
+    dominant_names,
+    severities,
+)
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, LANGUAGES
 
 
@@ -39,11 +47,9 @@ def analyze_many(
     ``use_models=False`` reads with the rules alone (languages are still detected by the model),
     which is how the rules are measured on their own.
     """
-    given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
-    if len(given) != len(texts):
-        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    given = _languages_given(texts, lang)
     with _without_cycle_collector():
-        return _analyze_batch(texts, given, use_models)
+        return _analyses(_decide(texts, given, use_models))
 
 
 @contextmanager
@@ -63,18 +69,26 @@ def _without_cycle_collector() -> Iterator[None]:
             gc.enable()
 
 
-def _analyze_batch(
-    texts: Sequence[str], given: list[str | None], use_models: bool
-) -> list[Analysis]:
-    scores = models.score(texts, given) if use_models else _languages_only(texts, given)
-    languages = [code if code in LANGUAGES else "und" for code in scores.languages]
-    found = rules.find_many(texts, languages)
-    findings = [f for f, _ in found]
-    if use_models:
-        fused = fusion.fuse_many(findings, scores.abuse, scores.categories, scores.emotions)
-    else:
-        fused = fusion.rules_alone(findings)
-    return _analyses(languages, findings, [addressed for _, addressed in found], fused)
+def analyze_records(
+    texts: Sequence[str],
+    lang: str | Sequence[str | None] | None = None,
+    *,
+    use_models: bool = True,
+) -> list[dict[str, Any]]:
+    """The contract dicts of :func:`analyze_many` (what ``Analysis.to_dict`` gives), built
+    directly: the fast path of callers that only write JSON."""
+    given = _languages_given(texts, lang)
+    with _without_cycle_collector():
+        return _records(_decide(texts, given, use_models))
+
+
+def _languages_given(
+    texts: Sequence[str], lang: str | Sequence[str | None] | None
+) -> list[str | None]:
+    given = [lang] * len(texts) if lang is None or isinstance(lang, str) else list(lang)
+    if len(given) != len(texts):
+        raise ValueError(f"got {len(given)} languages for {len(texts)} texts")
+    return given
 
 
 def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.ModelOutput:
@@ -90,71 +104,157 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
 
 _REQUESTS = frozenset({"question", "scope_change"})
 _QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
+_INSULT_AT = ABUSE_CATEGORIES.index("insult")
+_ANGER_AT = EMOTIONS.index("anger")
+# Dict displays build the score dicts three times faster than dict(zip(...)); these unpackings
+# fail at import if a vocabulary grows, so the displays below cannot fall out of step.
+_PROFANITY, _INSULT, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
+_ANGER, _FRUSTRATION, _DISAPPOINTMENT, _ANXIETY, _SADNESS, _SATISFACTION = EMOTIONS
 
 
-def _analyses(
+@dataclass(frozen=True, slots=True)
+class _Decided:
+    """A batch's contract values, column by column as Python objects (rows in input order)."""
+
+    languages: list[str]
+    findings: list[Findings]
+    abuse: list[float]
+    flagged: list[bool]
+    directed: list[bool]
+    categories: list[list[float]]
+    emotions: list[list[float]]
+    dominant: list[str]
+    severity: list[str]
+
+
+def _decide(texts: Sequence[str], given: list[str | None], use_models: bool) -> _Decided:
+    scores = models.score(texts, given) if use_models else _languages_only(texts, given)
+    languages = [code if code in LANGUAGES else "und" for code in scores.languages]
+    found = rules.find_many(texts, languages)
+    findings = [f for f, _ in found]
+    if use_models:
+        fused = fusion.fuse_many(findings, scores.abuse, scores.categories, scores.emotions)
+    else:
+        fused = fusion.rules_alone(findings)
+    return _decisions(languages, findings, [addressed for _, addressed in found], fused)
+
+
+def _decisions(
     languages: list[str],
     findings: list[Findings],
     addressed: list[bool],
     fused: fusion.FusedBatch,
-) -> list[Analysis]:
+) -> _Decided:
     # Scores are rounded to the contract's four decimals first, so every decision below is
     # the one a reader of the JSON would make from the numbers shown.
     abuse = np.round(fused.abuse, 4)
     categories = np.round(fused.categories, 4)
     emotions = np.round(fused.emotions, 4)
     flagged = abuse >= FLAG_AT
+    intents = [f.intents for f in findings]
     # The rules decide whom abuse is aimed at; when only a model flags an insult the rules did
     # not see at all, an address to the employee in the message is the best sign of its target.
-    unseen = fused.rule_categories.max(axis=1) == 0.0
-    insult = categories[:, ABUSE_CATEGORIES.index("insult")] >= FLAG_AT
+    unseen = fusion.row_max(fused.rule_categories) == 0.0
+    insult = categories[:, _INSULT_AT] >= FLAG_AT
     by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
     directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
     # A plain question or request with no words of feeling reads as neutral: emotion heads
     # trained on film subtitles hear fear in "Czy mogę zapłacić kartą?" and anger in "could you
     # also paint the fence?". Scores stay as the models gave them.
-    plain = ~fused.evidenced.any(axis=1) & ~flagged
+    plain = ~fusion.row_max(fused.evidenced) & ~flagged
+    requests = np.asarray(
+        [bool(said) and _REQUESTS.issuperset(said) for said in intents], dtype=bool
+    )
     # Likewise, in a message that complains or demands, fear and sadness only a model hears
     # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
     unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
-    dominant = dominant_emotions(np.where(unheard, 0.0, emotions), fused.evidenced)
-    for i, f in enumerate(findings):
-        if plain[i] and f.intents and _REQUESTS.issuperset(f.intents):
-            dominant[i] = "neutral"
-    anger = EMOTIONS.index("anger")
+    dominant = dominant_indices(np.where(unheard, 0.0, emotions), fused.evidenced)
+    dominant[plain & requests] = NEUTRAL
     levels = severities(
         categories=categories,
         abuse=abuse,
         directed_at_staff=directed,
         # Shouting the rules read as strong anger stays strong even where a model doubts it.
-        anger=np.maximum(emotions[:, anger], fused.rule_emotions[:, anger]),
+        anger=np.maximum(emotions[:, _ANGER_AT], fused.rule_emotions[:, _ANGER_AT]),
         dominant=dominant,
-        intents=[f.intents for f in findings],
+        intents=intents,
     )
+    return _Decided(
+        languages=languages,
+        findings=findings,
+        abuse=abuse.tolist(),
+        flagged=flagged.tolist(),
+        directed=directed.tolist(),
+        categories=categories.tolist(),
+        emotions=emotions.tolist(),
+        dominant=dominant_names(dominant),
+        severity=levels,
+    )
+
+
+def _analyses(batch: _Decided) -> list[Analysis]:
     return [
         Analysis(
-            version=__version__,
-            language=language,
-            abuse=Abuse(
-                score=score,
-                directed_at_staff=at_staff,
-                categories=dict(zip(ABUSE_CATEGORIES, category_row, strict=True)),
-            ),
-            emotions=dict(zip(EMOTIONS, emotion_row, strict=True)),
-            dominant_emotion=dominant_one,
-            intents=list(f.intents),
-            severity=level,
-            evidence=f.evidence,
-        )
-        for language, f, score, at_staff, category_row, emotion_row, dominant_one, level in zip(
-            languages,
-            findings,
-            abuse.tolist(),
-            directed.tolist(),
-            categories.tolist(),
-            emotions.tolist(),
+            __version__,
+            language,
+            Abuse(score, at_staff, {_PROFANITY: p, _INSULT: i, _THREAT: t,
+                                    _DISCRIMINATION: d, _HARASSMENT: h}),
+            {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax, _SADNESS: sa,
+             _SATISFACTION: st},
             dominant,
-            levels,
+            list(f.intents),
+            level,
+            f.evidence,
+        )
+        for language, f, score, at_staff, (p, i, t, d, h), (a, fr, di, ax, sa, st), dominant, level
+        in zip(
+            batch.languages,
+            batch.findings,
+            batch.abuse,
+            batch.directed,
+            batch.categories,
+            batch.emotions,
+            batch.dominant,
+            batch.severity,
             strict=True,
         )
-    ]
+    ]  # fmt: skip
+
+
+def _records(batch: _Decided) -> list[dict[str, Any]]:
+    # The same values as _analyses gives, laid out as Analysis.to_dict lays them out.
+    return [
+        {
+            "version": __version__,
+            "language": language,
+            "abuse": {
+                "flagged": flagged,
+                "score": score,
+                "directed_at_staff": at_staff,
+                "categories": {_PROFANITY: p, _INSULT: i, _THREAT: t, _DISCRIMINATION: d,
+                               _HARASSMENT: h},
+            },
+            "emotions": {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax,
+                         _SADNESS: sa, _SATISFACTION: st},
+            "dominant_emotion": dominant,
+            "intents": list(f.intents),
+            "severity": level,
+            "evidence": [
+                {"start": e.start, "end": e.end, "text": e.text, "label": e.label}
+                for e in f.evidence
+            ] if f.evidence else [],
+        }
+        for language, f, score, flagged, at_staff, (p, i, t, d, h), (a, fr, di, ax, sa, st),
+        dominant, level in zip(
+            batch.languages,
+            batch.findings,
+            batch.abuse,
+            batch.flagged,
+            batch.directed,
+            batch.categories,
+            batch.emotions,
+            batch.dominant,
+            batch.severity,
+            strict=True,
+        )
+    ]  # fmt: skip

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 
 import numpy as np
 
+from calmdesk.engine.fusion import row_max
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 DOMINANT_AT = 0.4
@@ -24,6 +25,11 @@ _AIMED = [
 ]
 _THREAT = ABUSE_CATEGORIES.index("threat")
 _HARASSMENT = ABUSE_CATEGORIES.index("sexual_harassment")
+_LEVELS = np.asarray(["none", "low", "medium", "high", "critical"], dtype=object)
+_DOMINANT_NAMES = np.asarray([*EMOTIONS, "neutral"], dtype=object)
+_NEGATIVE_ROW = np.asarray([name in _NEGATIVE for name in _DOMINANT_NAMES])
+NEUTRAL = len(EMOTIONS)
+"""The index :func:`dominant_indices` gives a message with no dominant emotion."""
 
 
 def dominant_emotions(emotions: np.ndarray, evidenced: np.ndarray | None = None) -> list[str]:
@@ -31,13 +37,23 @@ def dominant_emotions(emotions: np.ndarray, evidenced: np.ndarray | None = None)
     its bar (first in vocabulary order on ties), or ``"neutral"``. The bar is
     :data:`DOMINANT_AT` where ``evidenced`` (n, 6 bool; default all) says the rules found words
     for the emotion, :data:`MODEL_DOMINANT_AT` elsewhere."""
+    return dominant_names(dominant_indices(emotions, evidenced))
+
+
+def dominant_indices(emotions: np.ndarray, evidenced: np.ndarray | None = None) -> np.ndarray:
+    """:func:`dominant_emotions` as indices into ``EMOTIONS`` (:data:`NEUTRAL` for neutral)."""
     emotions = np.asarray(emotions, dtype=float).reshape(-1, len(EMOTIONS))
     if evidenced is None:
         evidenced = np.ones_like(emotions, dtype=bool)
     reaches: np.ndarray = emotions >= np.where(evidenced, DOMINANT_AT, MODEL_DOMINANT_AT)
-    best = np.where(reaches, emotions, -1.0).argmax(axis=1).tolist()
-    found = np.any(reaches, axis=1).tolist()
-    return [EMOTIONS[j] if hit else "neutral" for j, hit in zip(best, found, strict=True)]
+    best = np.where(reaches, emotions, -1.0).argmax(axis=1)
+    return np.where(row_max(reaches), best, NEUTRAL)
+
+
+def dominant_names(indices: np.ndarray) -> list[str]:
+    """The emotion names of :func:`dominant_indices`."""
+    names: list[str] = _DOMINANT_NAMES[indices].tolist()
+    return names
 
 
 def severities(
@@ -46,7 +62,7 @@ def severities(
     abuse: np.ndarray,
     directed_at_staff: np.ndarray,
     anger: np.ndarray,
-    dominant: Sequence[str],
+    dominant: Sequence[str] | np.ndarray,
     intents: Sequence[Collection[str]],
 ) -> list[str]:
     """none/low/medium/high/critical per message, per the contract.
@@ -54,22 +70,25 @@ def severities(
     critical: a threat of violence or sexual harassment; high: insult, discrimination or
     harassment aimed at staff; medium: other abuse, strong anger, legal or review threats;
     low: a negative emotion or a complaint. ``categories`` is (n, 5) in ``ABUSE_CATEGORIES``
-    order; the other arrays are (n,).
+    order; the other arrays are (n,); ``dominant`` holds emotion names, or the indices of
+    :func:`dominant_indices`.
     """
-    flags = np.asarray(categories) >= FLAG_AT
-    critical = flags[:, _THREAT] | flags[:, _HARASSMENT]
-    high = np.asarray(directed_at_staff, dtype=bool) & flags[:, _AIMED].any(axis=1)
-    medium = (np.asarray(abuse) >= FLAG_AT) | (np.asarray(anger) >= STRONG_ANGER)
-    out = []
+    n = len(intents)
+    threatening = np.zeros(n, dtype=bool)
+    complaining = np.zeros(n, dtype=bool)
     for i, said in enumerate(intents):
-        if critical[i]:
-            out.append("critical")
-        elif high[i]:
-            out.append("high")
-        elif medium[i] or "legal_threat" in said or "review_threat" in said:
-            out.append("medium")
-        elif dominant[i] in _NEGATIVE or "complaint" in said:
-            out.append("low")
-        else:
-            out.append("none")
-    return out
+        if said:  # most messages have no intent
+            threatening[i] = "legal_threat" in said or "review_threat" in said
+            complaining[i] = "complaint" in said
+    if isinstance(dominant, np.ndarray):
+        negative = _NEGATIVE_ROW[dominant]
+    else:
+        negative = np.asarray([name in _NEGATIVE for name in dominant], dtype=bool)
+    flags = np.asarray(categories) >= FLAG_AT
+    level = np.where(negative | complaining, 1, 0)
+    medium = (np.asarray(abuse) >= FLAG_AT) | (np.asarray(anger) >= STRONG_ANGER) | threatening
+    level[medium] = 2
+    level[np.asarray(directed_at_staff, dtype=bool) & row_max(flags[:, _AIMED])] = 3
+    level[flags[:, _THREAT] | flags[:, _HARASSMENT]] = 4
+    names: list[str] = _LEVELS[level].tolist()
+    return names
