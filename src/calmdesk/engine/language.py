@@ -11,12 +11,15 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 import numpy as np
-import scipy.sparse as sp
 
 from calmdesk.engine import weights
-from calmdesk.engine.textfeatures import shared_featuriser
+from calmdesk.engine.textfeatures import Featuriser, Projection
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 LANGUAGE_HEADS = ("pl", "fi", "en")
 """Column order of the language model."""
@@ -42,13 +45,25 @@ def detect_language(text: str) -> str:
 
 def detect_languages(texts: Sequence[str]) -> list[str]:
     """Batch form of :func:`detect_language`, in input order."""
-    if not texts:
-        return []
-    return detect_from_features(texts, shared_featuriser().transform(texts))
+    loaded, featuriser = model(), _featuriser()
+    if not texts or loaded is None or featuriser is None:
+        return ["und"] * len(texts)
+    return decide(texts, featuriser.project(texts) + loaded.bias)
+
+
+@lru_cache(maxsize=1)
+def _featuriser() -> Featuriser | None:
+    # Its own token table: analysis scores the language with every other head (``models``).
+    loaded = model()
+    return (
+        None
+        if loaded is None
+        else Featuriser(projection=Projection((loaded.quantised,), loaded.scale))
+    )
 
 
 def detect_from_features(texts: Sequence[str], features: sp.csr_matrix) -> list[str]:
-    """Languages of ``texts`` whose shared feature matrix is already computed."""
+    """Languages of ``texts`` whose shared feature matrix is already computed (training)."""
     loaded = model()
     if loaded is None:
         return ["und"] * len(texts)
