@@ -73,15 +73,14 @@ def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
 
 
 def _projection(rng: np.random.Generator, n_features: int) -> Projection:
-    # Two blocks, one column-major, as the language model and the heads are loaded.
-    first = rng.integers(-127, 128, (n_features, 3), dtype=np.int8)
-    second = np.asfortranarray(rng.integers(-127, 128, (n_features, 5), dtype=np.int8))
-    return Projection((first, second), rng.uniform(0.001, 0.05, 8).astype(np.float32))
+    # Column-major, as the language model is loaded.
+    quantised = np.asfortranarray(rng.integers(-127, 128, (n_features, 8), dtype=np.int8))
+    return Projection(quantised, rng.uniform(0.001, 0.05, 8).astype(np.float32))
 
 
 def _product(texts: list[str], projection: Projection, features: FeatureSettings) -> np.ndarray:
     """The training path: the float32 matrix times the float weights, in float64."""
-    weights = np.hstack(projection.blocks).astype(np.float64) * projection.scale
+    weights = projection.quantised.astype(np.float64) * projection.scale
     matrix = Featuriser(features).transform(texts).astype(np.float64)
     return np.asarray(matrix @ weights)
 
@@ -90,7 +89,9 @@ def test_projected_scores_equal_the_matrix_times_the_weights() -> None:
     rng = np.random.default_rng(3)
     features = FeatureSettings()
     projection = _projection(rng, features.n_features)
-    texts = [*JOINABLE, *(f"{JOINABLE[i % len(JOINABLE)]} {i} kot kot" for i in range(600))]
+    # Tokens of 2 to ~3,000 entries (new tokens are summed in groups of similar length).
+    long = ["Konstantynopolitańczykowianeczka", "ab" * 1500, "x"]
+    texts = [*JOINABLE, *long, *(f"{JOINABLE[i % len(JOINABLE)]} {i} kot" for i in range(600))]
     fast = Featuriser(features, projection=projection)
     # Cold, then tokens already seen; the last batch is read text by text.
     for batch in (texts, texts[:1], texts[3:5], texts, TEXTS):

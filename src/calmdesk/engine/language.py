@@ -58,7 +58,7 @@ def _featuriser() -> Featuriser | None:
     return (
         None
         if loaded is None
-        else Featuriser(projection=Projection((loaded.quantised,), loaded.scale))
+        else Featuriser(projection=Projection(loaded.quantised, loaded.scale))
     )
 
 

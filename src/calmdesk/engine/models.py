@@ -110,7 +110,7 @@ def _models() -> _Models:
         {} if heads is None else {lang: _block(heads, lang, language) for lang in LANGUAGE_HEADS}
     )
     projection = Projection(
-        blocks=tuple(part.quantised for part in parts),
+        quantised=np.hstack([part.quantised for part in parts]),
         scale=np.concatenate([part.scale for part in parts]),
     )
     return _Models(

@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from calmdesk.engine.hashing import murmur3_32
+from calmdesk.engine.hashing import murmur3_32_many
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
@@ -44,6 +44,7 @@ _FOLD = str.maketrans(
     "ąćęłńóśźżäöåüõéèáíúàâêîôûçñ",
     "acelnoszzaoauoeeaiuaaeioucn",
 )
+_FOLDS = tuple((chr(letter), chr(plain)) for letter, plain in _FOLD.items())
 _WORD = re.compile(r"\w+")
 _PL_LETTERS = "ąćęłńśźżĄĆĘŁŃŚŹŻ"
 _FI_LETTERS = "äöåÄÖÅ"
@@ -88,32 +89,11 @@ class FeatureSettings:
 
 @dataclass(frozen=True, slots=True)
 class Projection:
-    """Linear heads the features are multiplied by, as shipped: int8 ``blocks`` of columns
-    (each (n_features, k), side by side) times ``scale``, one per column. The blocks stay as
-    loaded (no copy into one matrix at start-up): only new tokens' rows are read."""
+    """Linear heads the features are multiplied by, as shipped: ``quantised`` (n_features,
+    n_heads) int8 steps times ``scale`` (n_heads,), one per head."""
 
-    blocks: tuple[np.ndarray, ...]
+    quantised: np.ndarray
     scale: np.ndarray
-
-    @property
-    def width(self) -> int:
-        return len(self.scale)
-
-    def weighted(self, columns: np.ndarray, heavy: np.ndarray | bool) -> np.ndarray:
-        """Rows ``columns`` of the int8 columns side by side, times each row's weight (2 where
-        ``heavy``, else 1), then a last column of the squared weight: (len, width + 1) int64."""
-        out = np.ones((len(columns), self.width + 1), dtype=np.int64)
-        start = 0
-        for block in self.blocks:
-            out[:, start : start + block.shape[1]] = block[columns]
-            start += block.shape[1]
-        if heavy is True:
-            out[:, :-1] *= 2
-            out[:, -1] = 4
-        elif heavy is not False:
-            out[heavy, :-1] *= 2
-            out[heavy, -1] = 4
-        return out
 
 
 def clean(text: str) -> str:
@@ -124,7 +104,18 @@ def clean(text: str) -> str:
 def normalise(text: str) -> str:
     """The folded form the n-grams are taken from (see the module docstring)."""
     # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
-    return _lowered(text).translate(_FOLD)
+    return _fold(_lowered(text))
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``: one ``str.replace`` per letter present, several times
+    faster than ``translate``, which looks up every character of a non-ASCII text."""
+    if text.isascii():
+        return text
+    for letter, plain in _FOLDS:
+        if letter in text:
+            text = text.replace(letter, plain)
+    return text
 
 
 def _lowered(text: str) -> str:
@@ -204,9 +195,9 @@ class Featuriser:
     ) -> None:
         self.settings = settings or FeatureSettings()
         self.projection = projection
-        if projection is not None and any(
-            block.shape[0] != self.settings.n_features for block in projection.blocks
-        ):
+        # Rows are read one per new token's n-gram: row-major keeps each in one cache line.
+        self._rows = None if projection is None else np.ascontiguousarray(projection.quantised)
+        if self._rows is not None and self._rows.shape[0] != self.settings.n_features:
             raise ValueError("the projection's rows must be the hashed feature columns")
         self._col_bits = max(1, (self.settings.n_features - 1).bit_length())
         # The token table grows as new words arrive; calls from several threads (a server's
@@ -226,7 +217,7 @@ class Featuriser:
         self._length = _Growing(np.int64)
         self._first = _Growing(np.int64)
         self._last = _Growing(np.int64)
-        width = 0 if self.projection is None else self.projection.width + 1
+        width = 0 if self._rows is None else self._rows.shape[1] + 1
         self._sums = _Growing(np.int32, width)
         # Per entry (a token's character n-gram or word): column << 1 | (weight is 2).
         self._entries = _Growing(np.int32)
@@ -376,19 +367,26 @@ class Featuriser:
     def _summed(self, batch: _Batch) -> np.ndarray:
         """Per row, the exact integer sums of its entries' weights times their int8 weight
         rows, then of their squared weights: (n, n_heads + 1)."""
-        assert self.projection is not None
-        out = np.zeros((batch.size, self.projection.width + 1), dtype=np.int64)
+        assert self._rows is not None
+        width = self._rows.shape[1]
+        out = np.zeros((batch.size, width + 1), dtype=np.int64)
         _add_rows(out, batch.rows, self._sums.values[batch.tokens].astype(np.int64))
+        # Bigrams and markers weigh 2 (squared: 4).
         bigram_rows, bigram_columns = self._bigrams(batch)
-        # Bigrams and markers weigh 2.
-        _add_rows(out, bigram_rows, self.projection.weighted(bigram_columns, True))
-        _add_rows(out, batch.marker_rows, self.projection.weighted(batch.marker_columns, True))
+        for rows, columns in (
+            (bigram_rows, bigram_columns),
+            (batch.marker_rows, batch.marker_columns),
+        ):
+            _add_rows(
+                out[:, :width], rows, 2 * np.take(self._rows, columns, axis=0).astype(np.int64)
+            )
+            out[:, width] += 4 * np.bincount(rows, minlength=batch.size)
         return out
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
         # One pass over all new tokens: neither step matches across the spaces joining them.
-        squeezed = _REPEAT.sub(r"\1\1", " ".join(tokens).translate(_FOLD)).split(" ")
+        squeezed = _REPEAT.sub(r"\1\1", _fold(" ".join(tokens))).split(" ")
         sizes = np.fromiter(map(len, squeezed), dtype=np.int64, count=len(squeezed)) + 2
         padded = f" {'  '.join(squeezed)} "
         codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
@@ -428,11 +426,17 @@ class Featuriser:
         last = np.full(len(tokens), -1, dtype=np.int64)
         first[has] = word_ids[(ends - per_token)[has]]
         last[has] = word_ids[ends[has] - 1]
-        if self.projection is not None:
+        if self._rows is not None:
             # Every token has entries (its padded form has at least two character bigrams).
-            weighted = self.projection.weighted(columns, heavy)
+            weight = 1 + heavy.astype(np.int64)
             starts = np.cumsum(lengths) - lengths
-            self._sums.append(np.add.reduceat(weighted, starts, axis=0))
+            sums = np.empty((len(tokens), self._rows.shape[1] + 1), dtype=np.int32)
+            # Words weigh 2: their rows are summed twice.
+            sums[:, :-1] = _row_sums(
+                self._rows, np.repeat(columns, weight), np.add.reduceat(weight, starts)
+            )
+            sums[:, -1] = np.add.reduceat(weight * weight, starts)
+            self._sums.append(sums)
         self._start.append(self._entries.size + np.cumsum(lengths) - lengths)
         self._length.append(lengths)
         self._first.append(first)
@@ -442,10 +446,11 @@ class Featuriser:
     def _word_ids(self, words: list[str]) -> np.ndarray:
         """Hashed id of each word (remembered: most new tokens' words were seen before)."""
         known = self._words
-        n = self.settings.n_features
-        for word in dict.fromkeys(words):
-            if word not in known:
-                known[word] = murmur3_32(f"w:{word}") % n
+        new = [word for word in dict.fromkeys(words) if word not in known]
+        if new:
+            n = self.settings.n_features
+            hashes = murmur3_32_many([f"w:{word}" for word in new])
+            known.update(zip(new, (h % n for h in hashes), strict=True))
         return np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
 
 
@@ -460,6 +465,33 @@ def _cell_sums(
     each = (keys & 1) + 1 if weights is None else weights
     running = np.cumsum(each, dtype=np.int64)[last]
     return cell[last], np.diff(running, prepend=0)
+
+
+def _row_sums(rows: np.ndarray, indices: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """``rows[indices]`` summed over consecutive runs of ``counts`` (each >= 1), as int32.
+
+    Runs of similar length are summed together, padded to a power of two with row 0 (whose
+    copies are then taken off): a sum over the first axis of (length, runs * width) adds long
+    contiguous rows, where ``np.add.reduceat`` over the runs is several times slower.
+    """
+    width = rows.shape[1]
+    out = np.empty((len(counts), width), dtype=np.int32)
+    begins = np.cumsum(counts) - counts
+    longest = int(counts.max()) if len(counts) else 0
+    lower, size = 0, 16
+    while lower < longest:
+        chosen = np.flatnonzero((counts > lower) & (counts <= size))
+        if len(chosen):
+            lengths = counts[chosen]
+            steps = np.arange(size)[:, None]
+            inside = steps < lengths
+            picked = np.where(inside, indices[np.where(inside, begins[chosen] + steps, 0)], 0)
+            summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
+            total = summed.sum(axis=0, dtype=np.int32).reshape(len(chosen), width)
+            total -= (size - lengths)[:, None] * rows[0].astype(np.int32)
+            out[chosen] = total
+        lower, size = size, 2 * size
+    return out
 
 
 def _add_rows(out: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
