@@ -158,6 +158,14 @@ class _Batch:
     marker_columns: np.ndarray
 
 
+class _TokenIds(dict[str, int]):
+    """Token -> its row in the token table; -1 for a token not there yet (one pass over a
+    batch's tokens finds both)."""
+
+    def __missing__(self, key: str) -> int:
+        return -1
+
+
 class _Growing:
     """An array that grows by appending, with spare room so appends cost amortised O(new)."""
 
@@ -208,7 +216,7 @@ class Featuriser:
         self._marker_columns[list(_KIND.values())] = self._word_ids(list(_KIND))
 
     def _reset(self) -> None:
-        self._ids: dict[str, int] = {}
+        self._ids = _TokenIds()
         self._words: dict[str, int] = {}
         # Per token: where its entries start and how many; its first and last word (-1: none);
         # given a projection, the exact integer sums of its entries' weights times their int8
@@ -265,15 +273,15 @@ class Featuriser:
         flat = list(chain.from_iterable(splits))
         counts = np.fromiter(map(len, splits), dtype=np.int64, count=len(splits))
         ids = self._ids
-        try:
-            tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
-        except KeyError:
+        tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+        new = np.flatnonzero(tokens < 0).tolist()
+        if new:
             # New tokens join the table only once their n-grams are in the arrays: an error
             # half-way must not leave ids without rows.
-            missing = [token for token in dict.fromkeys(flat) if token not in ids]
+            missing = list(dict.fromkeys([flat[i] for i in new]))
             self._add(missing)
             ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
-            tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+            tokens[new] = [ids[flat[i]] for i in new]
         codes = np.asarray(sorted(set(marked)), dtype=np.int64)
         return _Batch(
             size=len(texts),
@@ -285,14 +293,20 @@ class Featuriser:
 
     def _marked(self, texts: Sequence[str], joined: str) -> list[int]:
         """``row << 3 | code`` of each marker of the batch's texts joined by ``_JOINER``."""
-        found = [(i << 3) | _SHOUTING for i, text in enumerate(texts) if _shouting(text)]
+        found = [
+            (i << 3) | _SHOUTING
+            for i, text in enumerate(texts)
+            if len(text) >= 4 and text.isupper()
+        ]
         starts = None
         for code, pattern in _MARKED:
             where = [m.start() for m in pattern.finditer(joined)]
             if where:
                 if starts is None:
-                    starts = np.cumsum([0, *(len(text) + len(_JOINER) for text in texts[:-1])])
-                rows = np.searchsorted(starts, where, side="right") - 1
+                    starts = np.cumsum(
+                        np.fromiter(map(len, texts), np.int64, len(texts)) + len(_JOINER)
+                    )
+                rows = np.searchsorted(starts, where, side="right")
                 found += (rows << 3 | code).tolist()
         return found
 
