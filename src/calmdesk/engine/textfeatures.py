@@ -154,6 +154,8 @@ class _Batch:
     size: int
     tokens: np.ndarray
     rows: np.ndarray
+    counts: np.ndarray
+    """How many tokens each text has."""
     marker_rows: np.ndarray
     marker_columns: np.ndarray
 
@@ -287,6 +289,7 @@ class Featuriser:
             size=len(texts),
             tokens=tokens,
             rows=np.repeat(np.arange(len(texts)), counts),
+            counts=counts,
             marker_rows=codes >> 3,
             marker_columns=self._marker_columns[codes & 7],
         )
@@ -382,19 +385,21 @@ class Featuriser:
         """Per row, the exact integer sums of its entries' weights times their int8 weight
         rows, then of their squared weights: (n, n_heads + 1)."""
         assert self._rows is not None
-        width = self._rows.shape[1]
-        out = np.zeros((batch.size, width + 1), dtype=np.int64)
-        _add_rows(out, batch.rows, self._sums.values[batch.tokens].astype(np.int64))
+        out = _row_sums(self._sums.values, batch.tokens, batch.counts, np.int64, 4)
         # Bigrams and markers weigh 2 (squared: 4).
         bigram_rows, bigram_columns = self._bigrams(batch)
-        for rows, columns in (
-            (bigram_rows, bigram_columns),
-            (batch.marker_rows, batch.marker_columns),
-        ):
-            _add_rows(
-                out[:, :width], rows, 2 * np.take(self._rows, columns, axis=0).astype(np.int64)
-            )
-            out[:, width] += 4 * np.bincount(rows, minlength=batch.size)
+        rows = np.concatenate([bigram_rows, batch.marker_rows])
+        order = np.argsort(rows, kind="stable")
+        counts = np.bincount(rows, minlength=batch.size)
+        extra = _row_sums(
+            self._rows,
+            np.concatenate([bigram_columns, batch.marker_columns])[order],
+            counts,
+            np.int64,
+            4,
+        )
+        out[:, :-1] += 2 * extra
+        out[:, -1] += 4 * counts
         return out
 
     def _add(self, tokens: list[str]) -> None:
@@ -447,7 +452,11 @@ class Featuriser:
             sums = np.empty((len(tokens), self._rows.shape[1] + 1), dtype=np.int32)
             # Words weigh 2: their rows are summed twice.
             sums[:, :-1] = _row_sums(
-                self._rows, np.repeat(columns, weight), np.add.reduceat(weight, starts)
+                self._rows,
+                np.repeat(columns, weight),
+                np.add.reduceat(weight, starts),
+                np.int32,
+                16,
             )
             sums[:, -1] = np.add.reduceat(weight * weight, starts)
             self._sums.append(sums)
@@ -481,18 +490,21 @@ def _cell_sums(
     return cell[last], np.diff(running, prepend=0)
 
 
-def _row_sums(rows: np.ndarray, indices: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """``rows[indices]`` summed over consecutive runs of ``counts`` (each >= 1), as int32.
+def _row_sums(
+    rows: np.ndarray, indices: np.ndarray, counts: np.ndarray, dtype: type[Any], smallest: int
+) -> np.ndarray:
+    """``rows[indices]`` summed over consecutive runs of ``counts`` (zeros where a count is 0).
 
-    Runs of similar length are summed together, padded to a power of two with row 0 (whose
-    copies are then taken off): a sum over the first axis of (length, runs * width) adds long
-    contiguous rows, where ``np.add.reduceat`` over the runs is several times slower.
+    Runs of similar length are summed together, padded to a power of two (from ``smallest``)
+    with row 0, whose copies are then taken off: a sum over the first axis of (length,
+    runs * width) adds long contiguous rows, several times faster than ``np.add.reduceat``
+    over the runs.
     """
     width = rows.shape[1]
-    out = np.empty((len(counts), width), dtype=np.int32)
+    out = np.zeros((len(counts), width), dtype=dtype)
     begins = np.cumsum(counts) - counts
     longest = int(counts.max()) if len(counts) else 0
-    lower, size = 0, 16
+    lower, size = 0, smallest
     while lower < longest:
         chosen = np.flatnonzero((counts > lower) & (counts <= size))
         if len(chosen):
@@ -501,8 +513,8 @@ def _row_sums(rows: np.ndarray, indices: np.ndarray, counts: np.ndarray) -> np.n
             inside = steps < lengths
             picked = np.where(inside, indices[np.where(inside, begins[chosen] + steps, 0)], 0)
             summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
-            total = summed.sum(axis=0, dtype=np.int32).reshape(len(chosen), width)
-            total -= (size - lengths)[:, None] * rows[0].astype(np.int32)
+            total = summed.sum(axis=0, dtype=dtype).reshape(len(chosen), width)
+            total -= (size - lengths)[:, None] * rows[0].astype(dtype)
             out[chosen] = total
         lower, size = size, 2 * size
     return out
