@@ -7,6 +7,8 @@ import a machine learning library (most of a second at start-up).
 
 from __future__ import annotations
 
+from itertools import repeat
+
 import mmh3
 
 
@@ -21,5 +23,4 @@ def murmur3_32_many(texts: list[str], seed: int = 0) -> list[int]:
         "".join(texts).encode("utf-8")
     except UnicodeEncodeError:  # a lone surrogate: ``mmh3`` must be given bytes (str crashes)
         return [murmur3_32(text, seed) for text in texts]
-    hash32 = mmh3.hash
-    return [hash32(text, seed, False) for text in texts]
+    return list(map(mmh3.hash, texts, repeat(seed), repeat(False)))

@@ -219,7 +219,6 @@ class Featuriser:
 
     def _reset(self) -> None:
         self._ids = _TokenIds()
-        self._words: dict[str, int] = {}
         # Per token: where its entries start and how many; its first and last word (-1: none);
         # given a projection, the exact integer sums of its entries' weights times their int8
         # weight rows, then of their squared weights.
@@ -467,14 +466,9 @@ class Featuriser:
         self._entries.append((columns << 1 | heavy).astype(np.int32))
 
     def _word_ids(self, words: list[str]) -> np.ndarray:
-        """Hashed id of each word (remembered: most new tokens' words were seen before)."""
-        known = self._words
-        new = [word for word in dict.fromkeys(words) if word not in known]
-        if new:
-            n = self.settings.n_features
-            hashes = murmur3_32_many([f"w:{word}" for word in new])
-            known.update(zip(new, (h % n for h in hashes), strict=True))
-        return np.fromiter(map(known.__getitem__, words), dtype=np.int64, count=len(words))
+        """Hashed id of each word."""
+        hashes = murmur3_32_many([f"w:{word}" for word in words])
+        return np.asarray(hashes, dtype=np.int64) % self.settings.n_features
 
 
 def _cell_sums(
