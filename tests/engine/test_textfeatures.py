@@ -122,7 +122,7 @@ def test_a_featuriser_without_weights_cannot_project() -> None:
 @given(
     st.lists(
         st.text(
-            alphabet=st.sampled_from(list("aąbćeęłnöäåΣσİ?!@#/:. \n\x00URLhtpw0ß\u0301")),
+            alphabet=st.sampled_from(list("aąbćeęłnöäåΣσİ?!@#/:. \n\x00URLhtpw0ß\u0301ﬁ…\xa0")),
             max_size=30,
         ),
         min_size=1,

@@ -127,6 +127,17 @@ def _lowered(text: str) -> str:
     return text.lower()
 
 
+def _lowered_batch(joined: str) -> str:
+    """:func:`_lowered` of texts joined by ``_JOINER`` (none holding a NUL)."""
+    if "@" in joined or "#" in joined or "URL" in joined or "http" in joined or "www." in joined:
+        joined = _NOISE.sub(" ", joined)
+    if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
+        # Text by text: the whole batch's composition pass costs more than a few texts'.
+        parts = joined.split(_JOINER)
+        joined = _JOINER.join([unicodedata.normalize("NFKC", part) for part in parts])
+    return joined.lower()
+
+
 def markers(text: str) -> list[str]:
     """Marker words for what normalisation loses: script-specific letters and shouting."""
     out = []
@@ -149,13 +160,16 @@ def _shouting(text: str) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class _Batch:
-    """A batch's tokens (ids into the token table, each with its text's row) and markers."""
+    """A batch's tokens (ids into the token table, each with its text's row), the word bigrams
+    between them and its markers, rows ascending."""
 
     size: int
     tokens: np.ndarray
     rows: np.ndarray
     counts: np.ndarray
     """How many tokens each text has."""
+    bigram_rows: np.ndarray
+    bigram_columns: np.ndarray
     marker_rows: np.ndarray
     marker_columns: np.ndarray
 
@@ -266,7 +280,7 @@ class Featuriser:
         # token's n-grams are hashed (``_add``), so "zwykłym" and "zwyklym" share features.
         joined = _JOINER.join(texts)
         if joined.count(_SEPARATOR) == len(texts) - 1:
-            splits = [text.split() for text in _lowered(joined).split(_SEPARATOR)]
+            splits = [text.split() for text in _lowered_batch(joined).split(_SEPARATOR)]
             marked = self._marked(texts, joined)
         else:  # a text holds the separator itself
             splits = [_lowered(text).split() for text in texts]
@@ -284,11 +298,15 @@ class Featuriser:
             ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
             tokens[new] = [ids[flat[i]] for i in new]
         codes = np.asarray(sorted(set(marked)), dtype=np.int64)
+        rows = np.repeat(np.arange(len(texts)), counts)
+        bigram_rows, bigram_columns = self._bigrams(tokens, rows)
         return _Batch(
             size=len(texts),
             tokens=tokens,
-            rows=np.repeat(np.arange(len(texts)), counts),
+            rows=rows,
             counts=counts,
+            bigram_rows=bigram_rows,
+            bigram_columns=bigram_columns,
             marker_rows=codes >> 3,
             marker_columns=self._marker_columns[codes & 7],
         )
@@ -312,11 +330,10 @@ class Featuriser:
                 found += (rows << 3 | code).tolist()
         return found
 
-    def _bigrams(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray]:
+    def _bigrams(self, tokens: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Rows and columns of the word bigrams between consecutive tokens of a text."""
-        tokens, rows = batch.tokens, batch.rows
-        first, last = self._first.values, self._last.values
-        after, before = last[tokens[:-1]], first[tokens[1:]]
+        after = np.take(self._last.values, tokens[:-1])
+        before = np.take(self._first.values, tokens[1:])
         pair = (rows[1:] == rows[:-1]) & (after >= 0) & (before >= 0)
         return rows[1:][pair], (after[pair] * _BIGRAM_MIX + before[pair]) % self.settings.n_features
 
@@ -324,20 +341,19 @@ class Featuriser:
         """The batch's sorted keys row << (b + 1) | column << 1 | (weight is 2), one per entry
         (cells summing several entries are runs of equal keys >> 1), and b."""
         tokens = batch.tokens
-        lengths = self._length.values[tokens]
+        lengths = np.take(self._length.values, tokens)
         ends = np.cumsum(lengths)
         total = int(ends[-1]) if len(ends) else 0
-        positions = np.repeat(self._start.values[tokens] - ends + lengths, lengths)
+        positions = np.repeat(np.take(self._start.values, tokens) - ends + lengths, lengths)
         positions += np.arange(total)
-        bigram_rows, bigram_columns = self._bigrams(batch)
         bits = self._col_bits + 1
         dtype: type[np.signedinteger[Any]] = np.int64 if batch.size << bits >= 2**31 else np.int32
         keys = np.concatenate(
             [
-                np.left_shift(np.repeat(batch.rows, lengths).astype(dtype), bits)
-                | self._entries.values[positions],
-                np.left_shift(bigram_rows.astype(dtype), bits)
-                | (bigram_columns.astype(dtype) << 1 | 1),
+                np.repeat(np.left_shift(batch.rows.astype(dtype), bits), lengths)
+                | np.take(self._entries.values, positions),
+                np.left_shift(batch.bigram_rows.astype(dtype), bits)
+                | (batch.bigram_columns.astype(dtype) << 1 | 1),
                 np.left_shift(batch.marker_rows.astype(dtype), bits)
                 | (batch.marker_columns.astype(dtype) << 1 | 1),
             ]
@@ -386,13 +402,12 @@ class Featuriser:
         assert self._rows is not None
         out = _row_sums(self._sums.values, batch.tokens, batch.counts, np.int64, 4)
         # Bigrams and markers weigh 2 (squared: 4).
-        bigram_rows, bigram_columns = self._bigrams(batch)
-        rows = np.concatenate([bigram_rows, batch.marker_rows])
+        rows = np.concatenate([batch.bigram_rows, batch.marker_rows])
         order = np.argsort(rows, kind="stable")
         counts = np.bincount(rows, minlength=batch.size)
         extra = _row_sums(
             self._rows,
-            np.concatenate([bigram_columns, batch.marker_columns])[order],
+            np.concatenate([batch.bigram_columns, batch.marker_columns])[order],
             counts,
             np.int64,
             4,
@@ -505,7 +520,8 @@ def _row_sums(
             lengths = counts[chosen]
             steps = np.arange(size)[:, None]
             inside = steps < lengths
-            picked = np.where(inside, indices[np.where(inside, begins[chosen] + steps, 0)], 0)
+            at = np.take(indices, np.where(inside, begins[chosen] + steps, 0))
+            picked = np.where(inside, at, 0)
             summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
             total = summed.sum(axis=0, dtype=dtype).reshape(len(chosen), width)
             total -= (size - lengths)[:, None] * rows[0].astype(dtype)
