@@ -54,6 +54,9 @@ _SEPARATOR = "\x00"
 _JOINER = f"\n{_SEPARATOR}\n"
 """Joins a batch's texts so that they are normalised in one pass: no step of ``_lowered``
 matches across it (a NUL is neither a word character nor whitespace nor cased)."""
+_BREAK = "X"
+"""The token between two texts of a batch, the separator replaced once lower-cased: no
+lower-cased text holds an upper-case X."""
 _KIND = {"zzplletters": 1, "zzfiletters": 2, "zzexclaim": 3, "zzquestion": 4, "zzshouting": 5}
 """Marker codes in a batch (``row << 3 | code``)."""
 _SHOUTING = _KIND["zzshouting"]
@@ -244,6 +247,17 @@ class Featuriser:
         self._sums = _Growing(np.int32, width)
         # Per entry (a token's character n-gram or word): column << 1 | (weight is 2).
         self._entries = _Growing(np.int32)
+        # Token 0 ends a text: no entries, no words.
+        self._ids[_BREAK] = 0
+        for column, value in (
+            (self._start, 0),
+            (self._length, 0),
+            (self._first, -1),
+            (self._last, -1),
+        ):
+            column.append(np.asarray([value]))
+        if width:
+            self._sums.append(np.zeros((1, width), dtype=np.int32))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
         """One row per text in input order (CSR, float32, rows L2-normed); thread-safe."""
@@ -280,13 +294,13 @@ class Featuriser:
         # token's n-grams are hashed (``_add``), so "zwykłym" and "zwyklym" share features.
         joined = _JOINER.join(texts)
         if joined.count(_SEPARATOR) == len(texts) - 1:
-            splits = [text.split() for text in _lowered_batch(joined).split(_SEPARATOR)]
+            flat = _lowered_batch(joined).replace(_SEPARATOR, _BREAK).split()
             marked = self._marked(texts, joined)
         else:  # a text holds the separator itself
-            splits = [_lowered(text).split() for text in texts]
+            flat = []
+            for i, text in enumerate(texts):
+                flat += [_BREAK, *_lowered(text).split()] if i else _lowered(text).split()
             marked = [(i << 3) | _KIND[m] for i, text in enumerate(texts) for m in markers(text)]
-        flat = list(chain.from_iterable(splits))
-        counts = np.fromiter(map(len, splits), dtype=np.int64, count=len(splits))
         ids = self._ids
         tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
         new = np.flatnonzero(tokens < 0).tolist()
@@ -297,8 +311,11 @@ class Featuriser:
             self._add(missing)
             ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
             tokens[new] = [ids[flat[i]] for i in new]
+        breaks = tokens == 0
+        rows = np.cumsum(breaks)[~breaks]
+        tokens = tokens[~breaks]
+        counts = np.bincount(rows, minlength=len(texts))
         codes = np.asarray(sorted(set(marked)), dtype=np.int64)
-        rows = np.repeat(np.arange(len(texts)), counts)
         bigram_rows, bigram_columns = self._bigrams(tokens, rows)
         return _Batch(
             size=len(texts),
