@@ -72,9 +72,12 @@ def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
     assert matrix.shape[0] == 3 and matrix.nnz == 0
 
 
-def _projection(rng: np.random.Generator, n_features: int) -> Projection:
-    # Column-major, as the language model is loaded.
+def _projection(rng: np.random.Generator, n_features: int, *, blank: bool) -> Projection:
+    # Column-major, as the language model is loaded; with or without an all-zero row (a
+    # column no head weighs), which the featuriser pads its sums with when there is one.
     quantised = np.asfortranarray(rng.integers(-127, 128, (n_features, 8), dtype=np.int8))
+    if blank:
+        quantised[5] = 0
     return Projection(quantised, rng.uniform(0.001, 0.05, 8).astype(np.float32))
 
 
@@ -88,7 +91,7 @@ def _product(texts: list[str], projection: Projection, features: FeatureSettings
 def test_projected_scores_equal_the_matrix_times_the_weights() -> None:
     rng = np.random.default_rng(3)
     features = FeatureSettings()
-    projection = _projection(rng, features.n_features)
+    projection = _projection(rng, features.n_features, blank=True)
     # Tokens of 2 to ~3,000 entries (new tokens are summed in groups of similar length).
     long = ["Konstantynopolitańczykowianeczka", "ab" * 1500, "x"]
     texts = [*JOINABLE, *long, *(f"{JOINABLE[i % len(JOINABLE)]} {i} kot" for i in range(600))]
@@ -105,7 +108,7 @@ def test_projected_scores_are_exact_where_different_tokens_share_cells() -> None
     # so the row lengths depend on the merged cells, not only on each token's own entries.
     rng = np.random.default_rng(4)
     features = FeatureSettings(n_features=64)
-    projection = _projection(rng, 64)
+    projection = _projection(rng, 64, blank=False)
     got = Featuriser(features, projection=projection).project(TEXTS)
     assert np.allclose(got, _product(TEXTS, projection, features), rtol=1e-5, atol=1e-5)
 

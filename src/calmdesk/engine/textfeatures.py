@@ -226,6 +226,11 @@ class Featuriser:
         self._rows = None if projection is None else np.ascontiguousarray(projection.quantised)
         if self._rows is not None and self._rows.shape[0] != self.settings.n_features:
             raise ValueError("the projection's rows must be the hashed feature columns")
+        # A column no head weighs (one in ten): sums of rows are padded with it.
+        self._blank: int | None = None
+        if self._rows is not None:
+            empty = np.flatnonzero(~self._rows[:65536].any(axis=1))
+            self._blank = int(empty[0]) if len(empty) else None
         self._col_bits = max(1, (self.settings.n_features - 1).bit_length())
         # The token table grows as new words arrive; calls from several threads (a server's
         # thread pool) must not interleave their updates.
@@ -417,7 +422,10 @@ class Featuriser:
         """Per row, the exact integer sums of its entries' weights times their int8 weight
         rows, then of their squared weights: (n, n_heads + 1)."""
         assert self._rows is not None
-        out = _row_sums(self._sums.values, batch.tokens, batch.counts, np.int64, 4)
+        # Token 0 (a text break) sums to zeros.
+        out = _row_sums(
+            self._sums.values, batch.tokens, batch.counts, dtype=np.int64, smallest=4, blank=0
+        )
         # Bigrams and markers weigh 2 (squared: 4).
         rows = np.concatenate([batch.bigram_rows, batch.marker_rows])
         order = np.argsort(rows, kind="stable")
@@ -426,8 +434,9 @@ class Featuriser:
             self._rows,
             np.concatenate([batch.bigram_columns, batch.marker_columns])[order],
             counts,
-            np.int64,
-            4,
+            dtype=np.int64,
+            smallest=4,
+            blank=self._blank,
         )
         out[:, :-1] += 2 * extra
         out[:, -1] += 4 * counts
@@ -486,8 +495,9 @@ class Featuriser:
                 self._rows,
                 np.repeat(columns, weight),
                 np.add.reduceat(weight, starts),
-                np.int32,
-                16,
+                dtype=np.int32,
+                smallest=16,
+                blank=self._blank,
             )
             sums[:, -1] = np.add.reduceat(weight * weight, starts)
             self._sums.append(sums)
@@ -517,14 +527,20 @@ def _cell_sums(
 
 
 def _row_sums(
-    rows: np.ndarray, indices: np.ndarray, counts: np.ndarray, dtype: type[Any], smallest: int
+    rows: np.ndarray,
+    indices: np.ndarray,
+    counts: np.ndarray,
+    *,
+    dtype: type[Any],
+    smallest: int,
+    blank: int | None,
 ) -> np.ndarray:
     """``rows[indices]`` summed over consecutive runs of ``counts`` (zeros where a count is 0).
 
     Runs of similar length are summed together, padded to a power of two (from ``smallest``)
-    with row 0, whose copies are then taken off: a sum over the first axis of (length,
-    runs * width) adds long contiguous rows, several times faster than ``np.add.reduceat``
-    over the runs.
+    with row ``blank``, all zeros (or, if None, with row 0, whose copies are then taken off):
+    a sum over the first axis of (length, runs * width) adds long contiguous rows, several
+    times faster than ``np.add.reduceat`` over the runs.
     """
     width = rows.shape[1]
     out = np.zeros((len(counts), width), dtype=dtype)
@@ -538,10 +554,11 @@ def _row_sums(
             steps = np.arange(size)[:, None]
             inside = steps < lengths
             at = np.take(indices, np.where(inside, begins[chosen] + steps, 0))
-            picked = np.where(inside, at, 0)
+            picked = np.where(inside, at, blank or 0)
             summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
             total = summed.sum(axis=0, dtype=dtype).reshape(len(chosen), width)
-            total -= (size - lengths)[:, None] * rows[0].astype(dtype)
+            if blank is None:
+                total -= (size - lengths)[:, None] * rows[0].astype(dtype)
             out[chosen] = total
         lower, size = size, 2 * size
     return out
