@@ -6,12 +6,18 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sklearn.utils import murmurhash3_32
 
-from calmdesk.engine.hashing import murmur3_32
+from calmdesk.engine.hashing import murmur3_32, murmur3_32_many
 
 
 @given(st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40))
 def test_same_values_as_the_training_hash(text: str) -> None:
     assert murmur3_32(text) == murmurhash3_32(text, positive=True)
+
+
+@given(st.lists(st.text(max_size=12), max_size=8))
+def test_a_batch_hashes_like_each_text(texts: list[str]) -> None:
+    # Lone surrogates included: given as str they would crash mmh3, so such a batch goes as bytes.
+    assert murmur3_32_many(texts) == [murmur3_32(text) for text in texts]
 
 
 def test_known_values() -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
-import pytest
+import re
 
-from calmdesk.engine.language import detect_language, detect_languages
+import numpy as np
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from calmdesk.engine.language import decide, detect_language, detect_languages
 
 MESSAGES = {
     "pl": [
@@ -54,3 +59,11 @@ def test_text_without_letters_is_undetermined() -> None:
 def test_single_text_matches_batch() -> None:
     assert detect_language("Dziękuję, wszystko działa") == "pl"
     assert detect_languages([]) == []
+
+
+@given(st.lists(st.text(alphabet=st.sampled_from(list("a1_ ą!\x00😡\n")), max_size=8), max_size=8))
+def test_a_batch_finds_the_letterless_texts_each_text_alone_would(texts: list[str]) -> None:
+    # The batch searches its texts joined by NULs; a text may hold a NUL itself.
+    sure = np.tile([[9.0, 0.0, 0.0]], (len(texts), 1))
+    expected = ["pl" if re.search(r"[^\W\d_]", text) else "und" for text in texts]
+    assert decide(texts, sure) == expected

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import math
+import subprocess
+import sys
 
 import numpy as np
 
+from calmdesk.engine import language as language_model
 from calmdesk.engine import models, weights
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.fusion import fuse
+from calmdesk.engine.textfeatures import Featuriser
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 INSULT = ABUSE_CATEGORIES.index("insult")
@@ -104,17 +108,45 @@ def test_abuse_heads_record_the_naive_bayes_scaling_in_the_manifest() -> None:
     assert set(heads.manifest["nb_scaled"]) == {"abuse.pl", "abuse.en"}
 
 
-def test_loaded_weights_are_row_major_per_language() -> None:
-    # A sparse product with a column-major weight matrix copies the whole matrix per call.
-    blocks = models._blocks()
-    assert blocks is not None and set(blocks) == {"pl", "fi", "en"}
-    for block in blocks.values():
-        assert block.heads.weights.flags["C_CONTIGUOUS"]
-        assert all(
-            name.endswith("." + block.heads.names[0].split(".")[1]) for name in block.heads.names
-        )
-    whole = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
-    assert whole is not None and whole.weights.flags["C_CONTIGUOUS"]
-    for lang, block in blocks.items():
-        columns = [whole.column(name) for name in block.heads.names]
-        assert np.array_equal(block.heads.weights, whole.weights[:, columns]), lang
+def test_scores_equal_the_training_path_of_matrix_times_weights() -> None:
+    # Analysis sums cached projections of tokens; training multiplies the feature matrix.
+    texts = [
+        "Ty debilu, oddawaj kasę!!",
+        "Olet täysi idiootti, haista vittu",
+        "You are a fucking idiot?",
+        "KURWA MAĆ",
+        "kot kot kot",
+        "",
+    ]
+    loaded = models._models()
+    language = weights.load(weights.MODELS_DIR, language_model.STEM)
+    heads = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
+    assert loaded.featuriser is not None and language is not None and heads is not None
+    matrix = Featuriser().transform(texts)
+    expected = np.hstack([language.logits(matrix), heads.logits(matrix)])
+    got = loaded.featuriser.project(texts) + loaded.bias
+    assert np.allclose(got, expected, rtol=1e-5, atol=1e-4)
+
+
+def test_each_language_block_reads_its_own_heads() -> None:
+    loaded = models._models()
+    heads = weights.load(weights.MODELS_DIR, models.HEADS_STEM)
+    assert heads is not None and set(loaded.blocks) == {"pl", "fi", "en"}
+    for lang, block in loaded.blocks.items():
+        names = [heads.names[j - loaded.language] for j in block.columns]
+        assert names[block.abuse] == f"abuse.{lang}"
+        assert all(name.endswith(f".{lang}") for name in names)
+        for (slots, columns), kinds in (
+            (block.categories, ABUSE_CATEGORIES),
+            (block.emotions, EMOTIONS),
+        ):
+            assert [names[c] for c in columns] == [f"{kinds[i]}.{lang}" for i in slots]
+
+
+def test_analysis_does_not_import_scipy() -> None:
+    # scipy (about 90 ms of start-up) is for training only.
+    code = (
+        "import sys, calmdesk; calmdesk.analyze('Jest Pan idiotą'); print('scipy' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -1,11 +1,15 @@
-"""The shared hashed feature matrix: canonical CSR rows of unit length, the same in any batch."""
+"""The shared hashed feature matrix: canonical CSR rows of unit length, the same in any batch;
+and the analysis path that scores tokens' projections equals the matrix times the weights."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 import scipy.sparse as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from calmdesk.engine.textfeatures import Featuriser
+from calmdesk.engine.textfeatures import FeatureSettings, Featuriser, Projection, markers
 
 TEXTS = [
     "Dzień dobry, gdzie jest moja paczka?",
@@ -17,7 +21,14 @@ TEXTS = [
     "@support see https://example.com #fail",
     "kot kot kot kot kot",
     "zwykłym idiotą / zwyklym idiota",
+    "KURWA MAĆ?! hahahahaha @user http://x.pl/a?b #tag URL URLs",
+    "ΣΟΦΟΣ ΛΟΓΟΣ. ﬁne İstanbul a\u0301",
+    "nul\x00in \x00 the middle",
+    "Hyvää päivää! Älä huuda!!",
+    "ZNOWU NIE DZIAŁA",
 ]
+JOINABLE = [text for text in TEXTS if "\x00" not in text]
+"""Texts a batch normalises as one joined string (one with a NUL is read text by text)."""
 
 
 def _same(a: sp.csr_matrix, b: sp.csr_matrix) -> bool:
@@ -59,3 +70,83 @@ def test_a_repeated_word_adds_up_in_one_cell() -> None:
 def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
     matrix = Featuriser().transform(["", "   ", "\n"])
     assert matrix.shape[0] == 3 and matrix.nnz == 0
+
+
+def _projection(rng: np.random.Generator, n_features: int, *, blank: bool) -> Projection:
+    # Column-major, as the language model is loaded; with or without an all-zero row (a
+    # column no head weighs), which the featuriser pads its sums with when there is one.
+    quantised = np.asfortranarray(rng.integers(-127, 128, (n_features, 8), dtype=np.int8))
+    if blank:
+        quantised[5] = 0
+    return Projection(quantised, rng.uniform(0.001, 0.05, 8).astype(np.float32))
+
+
+def _product(texts: list[str], projection: Projection, features: FeatureSettings) -> np.ndarray:
+    """The training path: the float32 matrix times the float weights, in float64."""
+    weights = projection.quantised.astype(np.float64) * projection.scale
+    matrix = Featuriser(features).transform(texts).astype(np.float64)
+    return np.asarray(matrix @ weights)
+
+
+def test_projected_scores_equal_the_matrix_times_the_weights() -> None:
+    rng = np.random.default_rng(3)
+    features = FeatureSettings()
+    projection = _projection(rng, features.n_features, blank=True)
+    # Tokens of 2 to ~3,000 entries (new tokens are summed in groups of similar length).
+    long = ["Konstantynopolitańczykowianeczka", "ab" * 1500, "x"]
+    texts = [*JOINABLE, *long, *(f"{JOINABLE[i % len(JOINABLE)]} {i} kot" for i in range(600))]
+    fast = Featuriser(features, projection=projection)
+    # Cold, then tokens already seen; the last batch is read text by text.
+    for batch in (texts, texts[:1], texts[3:5], texts, TEXTS):
+        got = fast.project(batch)
+        assert got.shape == (len(batch), 8)
+        assert np.allclose(got, _product(batch, projection, features), rtol=1e-5, atol=1e-5)
+
+
+def test_projected_scores_are_exact_where_different_tokens_share_cells() -> None:
+    # 64 columns: n-grams of different tokens, words, bigrams and markers collide everywhere,
+    # so the row lengths depend on the merged cells, not only on each token's own entries.
+    rng = np.random.default_rng(4)
+    features = FeatureSettings(n_features=64)
+    projection = _projection(rng, 64, blank=False)
+    got = Featuriser(features, projection=projection).project(TEXTS)
+    assert np.allclose(got, _product(TEXTS, projection, features), rtol=1e-5, atol=1e-5)
+
+
+def test_a_featuriser_without_weights_cannot_project() -> None:
+    try:
+        Featuriser().project(["kot"])
+    except ValueError:
+        return
+    raise AssertionError("project() without a projection must fail")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.text(
+            alphabet=st.sampled_from(list("aąbćeęłnöäåΣσİ?!@#/:. \n\x00URLhtpw0ß\u0301ﬁ…\xa0")),
+            max_size=30,
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_batches_are_normalised_and_marked_like_single_texts(texts: list[str]) -> None:
+    # A batch is lower-cased, folded and searched for markers as one joined string.
+    batch = Featuriser().transform(texts)
+    alone = Featuriser()
+    for i, text in enumerate(texts):
+        assert _same(batch[i], alone.transform([text])), text
+
+
+@pytest.mark.parametrize("texts", [JOINABLE, TEXTS], ids=["joined", "text by text"])
+def test_batch_markers_are_those_of_each_text(texts: list[str]) -> None:
+    featuriser = Featuriser()
+    encoded = featuriser._encode(texts)
+    names = ["zzplletters", "zzfiletters", "zzshouting", "zzexclaim", "zzquestion"]
+    columns = dict(zip(names, featuriser._word_ids(names), strict=True))
+    for i, text in enumerate(texts):
+        found = encoded.marker_columns[encoded.marker_rows == i]
+        assert sorted(found) == sorted(columns[m] for m in markers(text)), text
+    assert {m for text in texts for m in markers(text)} == set(names)

@@ -1,6 +1,6 @@
 """Shipped learned models (issue 3): language identification, abuse and emotion scores.
 
-One hashed feature matrix per batch (``textfeatures``) feeds every head: the language model,
+The shared hashed features of a batch (``textfeatures``) feed every head: the language model,
 then per-language linear heads named ``<kind>.<language>`` ("abuse.pl", "insult.en",
 "anger.fi"...). A head's calibrated probability crosses 0.5 at its validation-tuned threshold.
 Where no head exists for a language and kind (no training data), the score is NaN: no opinion,
@@ -18,7 +18,7 @@ import numpy as np
 from calmdesk.engine import weights
 from calmdesk.engine.language import LANGUAGE_HEADS, decide
 from calmdesk.engine.language import model as language_model
-from calmdesk.engine.textfeatures import shared_featuriser
+from calmdesk.engine.textfeatures import Featuriser, Projection
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 HEADS_STEM = "heads"
@@ -45,13 +45,15 @@ _Slots = tuple[np.ndarray, np.ndarray]
 
 @dataclass(frozen=True, slots=True)
 class _Block:
-    """The heads of one language, and where each goes in the output arrays.
+    """The heads of one language: their columns among the scores of a batch, their
+    calibration curves, and where each goes in the output arrays.
 
-    ``slots`` pairs say which output position a head column fills: (positions in the
-    output's vocabulary, columns of ``heads``).
+    ``slots`` pairs say which output position a head fills: (positions in the output's
+    vocabulary, positions in ``columns``).
     """
 
-    heads: weights.LinearHeads
+    columns: np.ndarray
+    knots: list[tuple[np.ndarray, np.ndarray]]
     abuse: int
     categories: _Slots
     emotions: _Slots
@@ -71,51 +73,51 @@ def _layout(stored: list[str], lang: str) -> tuple[list[str], int, _Slots, _Slot
     return names, int(abuse[1][0]) if len(abuse[1]) else -1, categories, emotions
 
 
-@lru_cache(maxsize=1)
-def _blocks() -> dict[str, _Block] | None:
-    stored = weights.stored_names(weights.MODELS_DIR, HEADS_STEM)
-    if stored is None:
-        return None
-    layouts = {lang: _layout(stored, lang) for lang in LANGUAGE_HEADS}
-    heads = weights.load_groups(
-        weights.MODELS_DIR, HEADS_STEM, {lang: layout[0] for lang, layout in layouts.items()}
+def _block(heads: weights.LinearHeads, lang: str, offset: int) -> _Block:
+    names, abuse, categories, emotions = _layout(heads.names, lang)
+    stored = [heads.column(name) for name in names]
+    return _Block(
+        columns=np.asarray(stored, dtype=np.intp) + offset,
+        knots=[heads.knots[j] for j in stored],
+        abuse=abuse,
+        categories=categories,
+        emotions=emotions,
     )
-    return {
-        lang: _Block(heads[lang], abuse, categories, emotions)
-        for lang, (_, abuse, categories, emotions) in layouts.items()
-    }
 
 
 @dataclass(frozen=True, slots=True)
-class _Stack:
-    """The language model's columns, then every language's heads, side by side in one
-    row-major matrix: one sparse product per batch serves them all, reading each feature's
-    weight row once (two separate products read it twice, from two large matrices)."""
+class _Models:
+    """The language model and every head, scored together: one featuriser projects each new
+    token onto all their columns at once (the language model's first), and a batch's scores
+    are sums of its tokens' projections (``textfeatures.Featuriser.project``)."""
 
-    matrix: np.ndarray
+    featuriser: Featuriser | None
     bias: np.ndarray
-    language: weights.LinearHeads | None
-    blocks: dict[str, tuple[int, _Block]]
-    """Each language's block and the column where its heads start."""
+    language: int
+    """How many columns the language model has (0: none shipped)."""
+    blocks: dict[str, _Block]
 
 
 @lru_cache(maxsize=1)
-def _stack() -> _Stack:
-    parts = []
+def _models() -> _Models:
     detector = language_model()
-    if detector is not None:
-        parts.append(detector)
-    placed = {}
-    for lang, block in (_blocks() or {}).items():
-        placed[lang] = (sum(len(part.names) for part in parts), block)
-        parts.append(block.heads)
+    heads = weights.load(weights.MODELS_DIR, HEADS_STEM)
+    parts = [part for part in (detector, heads) if part is not None]
     if not parts:
-        return _Stack(np.zeros((0, 0), np.float32), np.zeros(0, np.float32), None, {})
-    return _Stack(
-        matrix=np.ascontiguousarray(np.hstack([part.weights for part in parts])),
-        bias=np.concatenate([part.bias for part in parts]),
-        language=detector,
-        blocks=placed,
+        return _Models(None, np.zeros(0, np.float32), 0, {})
+    language = 0 if detector is None else len(detector.names)
+    blocks = (
+        {} if heads is None else {lang: _block(heads, lang, language) for lang in LANGUAGE_HEADS}
+    )
+    projection = Projection(
+        quantised=np.hstack([part.quantised for part in parts]),
+        scale=np.concatenate([part.scale for part in parts]),
+    )
+    return _Models(
+        featuriser=Featuriser(projection=projection),
+        bias=np.concatenate([part.bias for part in parts]).astype(np.float64),
+        language=language,
+        blocks=blocks,
     )
 
 
@@ -123,18 +125,17 @@ def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
     """Language (where not given) and model scores for raw, un-normalised ``texts``."""
     if not texts:
         return ModelOutput(languages=[])
-    stack = _stack()
+    loaded = _models()
     langs = [lang or "und" for lang in languages]
-    if not stack.bias.size:
+    if loaded.featuriser is None:
         return ModelOutput(languages=langs)
-    logits = np.asarray(shared_featuriser().transform(texts) @ stack.matrix) + stack.bias
+    logits = loaded.featuriser.project(texts) + loaded.bias
     missing = [i for i, lang in enumerate(languages) if not lang]
-    if missing and stack.language is not None:
-        width = len(stack.language.names)
-        detected = decide([texts[i] for i in missing], logits[missing, :width])
+    if missing and loaded.language:
+        detected = decide([texts[i] for i in missing], logits[missing, : loaded.language])
         for i, lang in zip(missing, detected, strict=True):
             langs[i] = lang
-    if not stack.blocks:
+    if not loaded.blocks:
         return ModelOutput(languages=langs)
     n = len(texts)
     abuse = np.full(n, np.nan)
@@ -142,12 +143,11 @@ def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
     emotions = np.full((n, len(EMOTIONS)), np.nan)
     lang_array = np.asarray(langs)
     # Each message is scored by its own language's heads only ("und" has none: NaN).
-    for lang, (start, block) in stack.blocks.items():
+    for lang, block in loaded.blocks.items():
         rows = np.flatnonzero(lang_array == lang)
         if not len(rows):
             continue
-        width = len(block.heads.names)
-        probs = block.heads.calibrated(logits[rows, start : start + width])
+        probs = weights.calibrate(logits[np.ix_(rows, block.columns)], block.knots)
         if block.abuse >= 0:
             abuse[rows] = probs[:, block.abuse]
         slots, columns = block.categories

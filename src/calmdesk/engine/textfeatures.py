@@ -1,11 +1,17 @@
 """Hashed n-gram features shared by every learned head (language, abuse, emotion).
 
-A batch of raw messages becomes ONE sparse matrix, computed once and reused by all heads:
-character n-grams (2-4, inside word boundaries) plus word unigrams and bigrams of a normalised
-text (NFKC, lower case, Polish/Finnish diacritics folded, URLs/mentions removed, letters repeated
-three or more times squeezed to two). Hashing keeps the model small and needs no vocabulary file.
-A few marker tokens keep what folding and lower-casing throw away (Polish or Finnish letters,
+A message's features are character n-grams (2-4, inside word boundaries) plus word unigrams and
+bigrams of a normalised text (NFKC, lower case, Polish/Finnish diacritics folded, URLs/mentions
+removed, letters repeated three or more times squeezed to two), hashed into 2^18 columns, the
+row scaled to unit length. Hashing keeps the model small and needs no vocabulary file. A few
+marker tokens keep what folding and lower-casing throw away (Polish or Finnish letters,
 shouting, "!!"), because language identification and intensity depend on them.
+
+Training reads the features as a sparse matrix (:meth:`Featuriser.transform`). Analysis never
+builds it: every head is linear, so a row's scores are the sum of what each of its tokens, word
+bigrams and markers contributes, divided by the row's length. A featuriser given the heads'
+weights (:class:`Projection`) keeps each distinct token's contribution with its hashed n-grams
+and scores a batch from those (:meth:`Featuriser.project`), with no scipy.
 """
 
 from __future__ import annotations
@@ -15,30 +21,53 @@ import threading
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
 from itertools import chain
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
 
-from calmdesk.engine.hashing import murmur3_32
+from calmdesk.engine.hashing import murmur3_32_many
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 N_FEATURES = 2**18
 """Width of the hashed feature space; part of every shipped model's manifest."""
 
-_NOISE = re.compile(r"https?://\S+|www\.\S+|\bURL\b|@\w+|#(?=\w)")
-"""URLs, user mentions and hashtag signs (the tag's word stays)."""
+_NOISE = re.compile(r"https?://\S+|www\.\S+|U(?<!\wU)RL\b|@\w+|#(?=\w)")
+"""URLs, user mentions and hashtag signs (the tag's word stays). "URL" must start a word
+(``\bURL\b``), written so that every branch starts with a letter: the regex engine then skips
+ahead to one of h, w, U, @, # (a batch's joined texts are searched 9x faster)."""
 _REPEAT = re.compile(r"(\w)\1{2,}")
 _SPACE = re.compile(r"\s+")
 _FOLD = str.maketrans(
     "ąćęłńóśźżäöåüõéèáíúàâêîôûçñ",
     "acelnoszzaoauoeeaiuaaeioucn",
 )
+_FOLDS = tuple((chr(letter), chr(plain)) for letter, plain in _FOLD.items())
 _WORD = re.compile(r"\w+")
-_MARKERS = ("zzplletters", "zzfiletters", "zzshouting", "zzexclaim", "zzquestion")
-_PL_RE = re.compile("[ąćęłńśźżĄĆĘŁŃŚŹŻ]")
-_FI_RE = re.compile("[äöåÄÖÅ]")
+_PL_LETTERS = "ąćęłńśźżĄĆĘŁŃŚŹŻ"
+_FI_LETTERS = "äöåÄÖÅ"
+_PL_RE = re.compile(f"[{_PL_LETTERS}]")
+_FI_RE = re.compile(f"[{_FI_LETTERS}]")
+_SEPARATOR = "\x00"
+_JOINER = f"\n{_SEPARATOR}\n"
+"""Joins a batch's texts so that they are normalised in one pass: no step of ``_lowered``
+matches across it (a NUL is neither a word character nor whitespace nor cased)."""
+_BREAK = "X"
+"""The token between two texts of a batch, the separator replaced once lower-cased: no
+lower-cased text holds an upper-case X."""
+_KIND = {"zzplletters": 1, "zzfiletters": 2, "zzexclaim": 3, "zzquestion": 4, "zzshouting": 5}
+"""Marker codes in a batch (``row << 3 | code``)."""
+_SHOUTING = _KIND["zzshouting"]
+_MARKED = (
+    (_KIND["zzplletters"], re.compile(f"[{_PL_LETTERS}][^{_SEPARATOR}]*")),
+    (_KIND["zzfiletters"], re.compile(f"[{_FI_LETTERS}][^{_SEPARATOR}]*")),
+    (_KIND["zzexclaim"], re.compile(f"!![^{_SEPARATOR}]*")),
+    (_KIND["zzquestion"], re.compile(f"\\?[^{_SEPARATOR}]*")),
+)
+"""Markers found by searching a batch's joined texts; a match runs to the end of its text,
+so each text matches at most once."""
 _WORD_WEIGHT = 2.0
 _BIGRAM_MIX = 1_000_003
 _PRIME = np.uint64(1_099_511_628_211)
@@ -61,6 +90,15 @@ class FeatureSettings:
         }
 
 
+@dataclass(frozen=True, slots=True)
+class Projection:
+    """Linear heads the features are multiplied by, as shipped: ``quantised`` (n_features,
+    n_heads) int8 steps times ``scale`` (n_heads,), one per head."""
+
+    quantised: np.ndarray
+    scale: np.ndarray
+
+
 def clean(text: str) -> str:
     """Text without URLs, user mentions and hashtag signs, whitespace collapsed."""
     return _SPACE.sub(" ", _NOISE.sub(" ", text)).strip()
@@ -69,7 +107,18 @@ def clean(text: str) -> str:
 def normalise(text: str) -> str:
     """The folded form the n-grams are taken from (see the module docstring)."""
     # Letters repeated 3+ times are squeezed per token when it is first hashed (cheaper).
-    return _lowered(text).translate(_FOLD)
+    return _fold(_lowered(text))
+
+
+def _fold(text: str) -> str:
+    """``text.translate(_FOLD)``: one ``str.replace`` per letter present, several times
+    faster than ``translate``, which looks up every character of a non-ASCII text."""
+    if text.isascii():
+        return text
+    for letter, plain in _FOLDS:
+        if letter in text:
+            text = text.replace(letter, plain)
+    return text
 
 
 def _lowered(text: str) -> str:
@@ -81,6 +130,17 @@ def _lowered(text: str) -> str:
     return text.lower()
 
 
+def _lowered_batch(joined: str) -> str:
+    """:func:`_lowered` of texts joined by ``_JOINER`` (none holding a NUL)."""
+    if "@" in joined or "#" in joined or "URL" in joined or "http" in joined or "www." in joined:
+        joined = _NOISE.sub(" ", joined)
+    if not joined.isascii() and not unicodedata.is_normalized("NFKC", joined):
+        # Text by text: the whole batch's composition pass costs more than a few texts'.
+        parts = joined.split(_JOINER)
+        joined = _JOINER.join([unicodedata.normalize("NFKC", part) for part in parts])
+    return joined.lower()
+
+
 def markers(text: str) -> list[str]:
     """Marker words for what normalisation loses: script-specific letters and shouting."""
     out = []
@@ -88,7 +148,7 @@ def markers(text: str) -> list[str]:
         out.append("zzplletters")
     if _FI_RE.search(text):
         out.append("zzfiletters")
-    if text.isupper() and len(text) >= 4:
+    if _shouting(text):
         out.append("zzshouting")
     if "!!" in text:
         out.append("zzexclaim")
@@ -97,123 +157,303 @@ def markers(text: str) -> list[str]:
     return out
 
 
+def _shouting(text: str) -> bool:
+    return len(text) >= 4 and text.isupper()
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    """A batch's tokens (ids into the token table, each with its text's row), the word bigrams
+    between them and its markers, rows ascending."""
+
+    size: int
+    tokens: np.ndarray
+    rows: np.ndarray
+    counts: np.ndarray
+    """How many tokens each text has."""
+    bigram_rows: np.ndarray
+    bigram_columns: np.ndarray
+    marker_rows: np.ndarray
+    marker_columns: np.ndarray
+
+
+class _TokenIds(dict[str, int]):
+    """Token -> its row in the token table; -1 for a token not there yet (one pass over a
+    batch's tokens finds both)."""
+
+    def __missing__(self, key: str) -> int:
+        return -1
+
+
+class _Growing:
+    """An array that grows by appending, with spare room so appends cost amortised O(new)."""
+
+    def __init__(self, dtype: Any, width: int = 0) -> None:
+        self._shape = (width,) if width else ()
+        self._data = np.zeros((1024, *self._shape), dtype=dtype)
+        self.size = 0
+
+    def append(self, values: np.ndarray) -> None:
+        end = self.size + len(values)
+        if end > len(self._data):
+            grown = np.zeros((max(end, 2 * len(self._data)), *self._shape), self._data.dtype)
+            grown[: self.size] = self._data[: self.size]
+            self._data = grown
+        self._data[self.size : end] = values
+        self.size = end
+
+    @property
+    def values(self) -> np.ndarray:
+        return self._data[: self.size]
+
+
 class Featuriser:
-    """Turns batches of raw texts into the shared hashed matrix (CSR, float32, rows L2-normed).
+    """Turns batches of raw texts into the shared hashed features.
 
     Each whitespace token contributes its character n-grams (padded with spaces, like
     scikit-learn's ``char_wb``) and its word (the token without edge punctuation, weight 2);
-    consecutive words add a bigram. Tokens are hashed once and kept in a table, so a batch
-    costs one dictionary lookup per token plus a few vectorised numpy steps.
+    consecutive words add a bigram. Tokens are hashed once and kept in a table (with, given a
+    :class:`Projection`, their contribution to every head), so a batch costs one dictionary
+    lookup per token plus a few vectorised numpy steps.
     """
 
-    def __init__(self, settings: FeatureSettings | None = None) -> None:
+    def __init__(
+        self, settings: FeatureSettings | None = None, *, projection: Projection | None = None
+    ) -> None:
         self.settings = settings or FeatureSettings()
-        self._markers = {m: self._word_ids([m])[0] for m in _MARKERS}
+        self.projection = projection
+        # Rows are read one per new token's n-gram: row-major keeps each in one cache line.
+        self._rows = None if projection is None else np.ascontiguousarray(projection.quantised)
+        if self._rows is not None and self._rows.shape[0] != self.settings.n_features:
+            raise ValueError("the projection's rows must be the hashed feature columns")
+        # A column no head weighs (one in ten): sums of rows are padded with it.
+        self._blank: int | None = None
+        if self._rows is not None:
+            empty = np.flatnonzero(~self._rows[:65536].any(axis=1))
+            self._blank = int(empty[0]) if len(empty) else None
+        self._col_bits = max(1, (self.settings.n_features - 1).bit_length())
         # The token table grows as new words arrive; calls from several threads (a server's
         # thread pool) must not interleave their updates.
         self._lock = threading.Lock()
         self._reset()
+        self._marker_columns = np.full(8, -1, dtype=np.int64)
+        self._marker_columns[list(_KIND.values())] = self._word_ids(list(_KIND))
 
     def _reset(self) -> None:
-        self._ids: dict[str, int] = {}
-        self._start = np.zeros(0, dtype=np.int64)
-        self._length = np.zeros(0, dtype=np.int64)
-        self._first = np.zeros(0, dtype=np.int64)
-        self._last = np.zeros(0, dtype=np.int64)
-        self._flat = np.zeros(0, dtype=np.int64)
-        self._weight = np.zeros(0, dtype=np.float32)
+        self._ids = _TokenIds()
+        # Per token: where its entries start and how many; its first and last word (-1: none);
+        # given a projection, the exact integer sums of its entries' weights times their int8
+        # weight rows, then of their squared weights.
+        self._start = _Growing(np.int64)
+        self._length = _Growing(np.int64)
+        self._first = _Growing(np.int64)
+        self._last = _Growing(np.int64)
+        width = 0 if self._rows is None else self._rows.shape[1] + 1
+        self._sums = _Growing(np.int32, width)
+        # Per entry (a token's character n-gram or word): column << 1 | (weight is 2).
+        self._entries = _Growing(np.int32)
+        # Token 0 ends a text: no entries, no words.
+        self._ids[_BREAK] = 0
+        for column, value in (
+            (self._start, 0),
+            (self._length, 0),
+            (self._first, -1),
+            (self._last, -1),
+        ):
+            column.append(np.asarray([value]))
+        if width:
+            self._sums.append(np.zeros((1, width), dtype=np.int32))
 
     def transform(self, texts: Sequence[str]) -> sp.csr_matrix:
-        """One row per text in input order; safe to call from several threads."""
-        with self._lock:
-            return self._transform(texts)
+        """One row per text in input order (CSR, float32, rows L2-normed); thread-safe."""
+        import scipy.sparse as sp  # training and evaluation only: analysis does not need it
 
-    def _transform(self, texts: Sequence[str]) -> sp.csr_matrix:
+        with self._lock:
+            batch = self._encode(texts)
+            data, indices, indptr = self._csr(batch)
+        matrix = sp.csr_matrix(
+            (data, indices, indptr), shape=(batch.size, self.settings.n_features)
+        )
+        matrix.has_canonical_format = True
+        return matrix
+
+    def project(self, texts: Sequence[str]) -> np.ndarray:
+        """``transform(texts) @ W`` (float64, one row per text) for the projection's weights
+        ``W = quantised * scale``, without building the matrix; thread-safe."""
+        if self.projection is None:
+            raise ValueError("this featuriser was made without a projection")
+        with self._lock:
+            batch = self._encode(texts)
+            sums = self._summed(batch)
+            # The squared length: each entry's squared weight (summed per token, like the
+            # projection) plus twice the products of entries that share a cell.
+            squared = sums[:, -1] + self._shared(batch)
+        norms = np.sqrt(squared.astype(np.float64))
+        norms[norms == 0.0] = 1.0
+        return sums[:, :-1] * (self.projection.scale.astype(np.float64) / norms[:, None])
+
+    def _encode(self, texts: Sequence[str]) -> _Batch:
         if len(self._ids) > _CACHE_LIMIT:
             self._reset()
         # Tokens are keyed by their lower-cased form; the diacritics are folded when a new
         # token's n-grams are hashed (``_add``), so "zwykłym" and "zwyklym" share features.
-        splits = [_lowered(text).split() for text in texts]
-        flat = list(chain.from_iterable(splits))
+        joined = _JOINER.join(texts)
+        if joined.count(_SEPARATOR) == len(texts) - 1:
+            flat = _lowered_batch(joined).replace(_SEPARATOR, _BREAK).split()
+            marked = self._marked(texts, joined)
+        else:  # a text holds the separator itself
+            flat = []
+            for i, text in enumerate(texts):
+                flat += [_BREAK, *_lowered(text).split()] if i else _lowered(text).split()
+            marked = [(i << 3) | _KIND[m] for i, text in enumerate(texts) for m in markers(text)]
         ids = self._ids
-        missing = [token for token in dict.fromkeys(flat) if token not in ids]
-        if missing:
+        tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
+        new = np.flatnonzero(tokens < 0).tolist()
+        if new:
             # New tokens join the table only once their n-grams are in the arrays: an error
             # half-way must not leave ids without rows.
+            missing = list(dict.fromkeys([flat[i] for i in new]))
             self._add(missing)
             ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
-        tokens = np.fromiter(map(ids.__getitem__, flat), dtype=np.int64, count=len(flat))
-        extra_rows: list[int] = []
-        extra_cols: list[int] = []
-        markers_of = self._markers
-        for row, text in enumerate(texts):
-            for marker in markers(text):
-                extra_rows.append(row)
-                extra_cols.append(markers_of[marker])
-        return self._assemble(len(texts), tokens, list(map(len, splits)), extra_rows, extra_cols)
+            tokens[new] = [ids[flat[i]] for i in new]
+        breaks = tokens == 0
+        rows = np.cumsum(breaks)[~breaks]
+        tokens = tokens[~breaks]
+        counts = np.bincount(rows, minlength=len(texts))
+        codes = np.asarray(sorted(set(marked)), dtype=np.int64)
+        bigram_rows, bigram_columns = self._bigrams(tokens, rows)
+        return _Batch(
+            size=len(texts),
+            tokens=tokens,
+            rows=rows,
+            counts=counts,
+            bigram_rows=bigram_rows,
+            bigram_columns=bigram_columns,
+            marker_rows=codes >> 3,
+            marker_columns=self._marker_columns[codes & 7],
+        )
 
-    def _assemble(
-        self,
-        n_texts: int,
-        tokens: np.ndarray,
-        counts: list[int],
-        extra_rows: list[int],
-        extra_cols: list[int],
-    ) -> sp.csr_matrix:
-        n_features = self.settings.n_features
-        token_row = np.repeat(np.arange(n_texts), counts)
-        # Character n-grams and words of every token, expanded from the token table.
-        lengths = self._length[tokens]
-        starts = np.repeat(self._start[tokens] - np.cumsum(lengths) + lengths, lengths)
-        positions = starts + np.arange(int(lengths.sum()))
-        gram_rows = np.repeat(token_row, lengths)
-        # Bigrams of consecutive words within the same text.
-        last, first = self._last[tokens[:-1]], self._first[tokens[1:]]
-        pair = (token_row[1:] == token_row[:-1]) & (last >= 0) & (first >= 0)
-        bigram = (last[pair] * _BIGRAM_MIX + first[pair]) % n_features
-        rows = np.concatenate([gram_rows, token_row[1:][pair], np.asarray(extra_rows)])
-        cols = np.concatenate([self._flat[positions], bigram, np.asarray(extra_cols)])
+    def _marked(self, texts: Sequence[str], joined: str) -> list[int]:
+        """``row << 3 | code`` of each marker of the batch's texts joined by ``_JOINER``."""
+        found = [
+            (i << 3) | _SHOUTING
+            for i, text in enumerate(texts)
+            if len(text) >= 4 and text.isupper()
+        ]
+        starts = None
+        for code, pattern in _MARKED:
+            where = [m.start() for m in pattern.finditer(joined)]
+            if where:
+                if starts is None:
+                    starts = np.cumsum(
+                        np.fromiter(map(len, texts), np.int64, len(texts)) + len(_JOINER)
+                    )
+                rows = np.searchsorted(starts, where, side="right")
+                found += (rows << 3 | code).tolist()
+        return found
+
+    def _bigrams(self, tokens: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Rows and columns of the word bigrams between consecutive tokens of a text."""
+        after = np.take(self._last.values, tokens[:-1])
+        before = np.take(self._first.values, tokens[1:])
+        pair = (rows[1:] == rows[:-1]) & (after >= 0) & (before >= 0)
+        return rows[1:][pair], (after[pair] * _BIGRAM_MIX + before[pair]) % self.settings.n_features
+
+    def _cells(self, batch: _Batch) -> tuple[np.ndarray, int]:
+        """The batch's sorted keys row << (b + 1) | column << 1 | (weight is 2), one per entry
+        (cells summing several entries are runs of equal keys >> 1), and b."""
+        tokens = batch.tokens
+        lengths = np.take(self._length.values, tokens)
+        ends = np.cumsum(lengths)
+        total = int(ends[-1]) if len(ends) else 0
+        positions = np.repeat(np.take(self._start.values, tokens) - ends + lengths, lengths)
+        positions += np.arange(total)
+        bits = self._col_bits + 1
+        dtype: type[np.signedinteger[Any]] = np.int64 if batch.size << bits >= 2**31 else np.int32
+        keys = np.concatenate(
+            [
+                np.repeat(np.left_shift(batch.rows.astype(dtype), bits), lengths)
+                | np.take(self._entries.values, positions),
+                np.left_shift(batch.bigram_rows.astype(dtype), bits)
+                | (batch.bigram_columns.astype(dtype) << 1 | 1),
+                np.left_shift(batch.marker_rows.astype(dtype), bits)
+                | (batch.marker_columns.astype(dtype) << 1 | 1),
+            ]
+        )
+        keys.sort()
+        return keys, self._col_bits
+
+    def _csr(self, batch: _Batch) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         # Every value is 1 (a character n-gram) or 2 (a word, bigram or marker): one sort of
         # (row, column, weight) keys puts the values in CSR order, duplicates side by side,
         # several times faster than scipy's conversion from coordinates.
-        heavy = np.concatenate(
-            [self._weight[positions] == _WORD_WEIGHT, np.ones(len(bigram) + len(extra_cols), bool)]
-        )
-        col_bits = max(1, (n_features - 1).bit_length()) + 1
-        dtype: type[np.signedinteger[Any]] = np.int64 if n_texts << col_bits >= 2**31 else np.int32
-        keys: np.ndarray = (
-            np.left_shift(rows.astype(dtype), col_bits)
-            | np.left_shift(cols.astype(dtype), 1)
-            | heavy
-        )
-        keys.sort()
-        cell = keys >> 1
-        first = np.flatnonzero(np.concatenate([[len(cell) > 0], cell[1:] != cell[:-1]]))
-        value = np.where(keys & 1, np.float32(_WORD_WEIGHT), np.float32(1.0))
-        data = np.add.reduceat(value, first) if len(first) else value
-        cell = cell[first]
-        row_of = (cell >> (col_bits - 1)).astype(np.intp)
-        indptr = np.zeros(n_texts + 1, dtype=np.int32)
-        np.cumsum(np.bincount(row_of, minlength=n_texts), out=indptr[1:])
-        indices = (cell & ((1 << (col_bits - 1)) - 1)).astype(np.int32)
+        keys, col_bits = self._cells(batch)
+        cell, data = _cell_sums(keys)
+        data = data.astype(np.float32)
+        row_of = (cell >> col_bits).astype(np.intp)
+        indptr = np.zeros(batch.size + 1, dtype=np.int32)
+        np.cumsum(np.bincount(row_of, minlength=batch.size), out=indptr[1:])
+        indices = (cell & ((1 << col_bits) - 1)).astype(np.int32)
         # Rows scaled to unit length (empty rows stay zero).
-        norms = np.sqrt(np.bincount(row_of, data**2, minlength=n_texts))
+        norms = np.sqrt(np.bincount(row_of, data**2, minlength=batch.size))
         norms[norms == 0.0] = 1.0
         data /= norms[row_of].astype(np.float32)
-        matrix = sp.csr_matrix((data, indices, indptr), shape=(n_texts, n_features))
-        matrix.has_canonical_format = True
-        return matrix
+        return data, indices, indptr
+
+    def _shared(self, batch: _Batch) -> np.ndarray:
+        """Per row, twice the sum of ``w_i * w_j`` over pairs of its entries in the same cell:
+        what the squared sums of the cells add to the entries' squared weights."""
+        keys, col_bits = self._cells(batch)
+        cell = keys >> 1
+        repeated = np.flatnonzero(cell[1:] == cell[:-1])
+        out = np.zeros(batch.size, dtype=np.int64)
+        if len(repeated):
+            # Only cells holding several entries matter: a few percent of them.
+            involved = np.zeros(len(keys), dtype=bool)
+            involved[repeated] = True
+            involved[repeated + 1] = True
+            keys = keys[involved]
+            cells, total = _cell_sums(keys)
+            _, squares = _cell_sums(keys, 1 + 3 * (keys & 1))
+            np.add.at(out, cells >> col_bits, total * total - squares)
+        return out
+
+    def _summed(self, batch: _Batch) -> np.ndarray:
+        """Per row, the exact integer sums of its entries' weights times their int8 weight
+        rows, then of their squared weights: (n, n_heads + 1)."""
+        assert self._rows is not None
+        # Token 0 (a text break) sums to zeros.
+        out = _row_sums(
+            self._sums.values, batch.tokens, batch.counts, dtype=np.int64, smallest=4, blank=0
+        )
+        # Bigrams and markers weigh 2 (squared: 4).
+        rows = np.concatenate([batch.bigram_rows, batch.marker_rows])
+        order = np.argsort(rows, kind="stable")
+        counts = np.bincount(rows, minlength=batch.size)
+        extra = _row_sums(
+            self._rows,
+            np.concatenate([batch.bigram_columns, batch.marker_columns])[order],
+            counts,
+            dtype=np.int64,
+            smallest=4,
+            blank=self._blank,
+        )
+        out[:, :-1] += 2 * extra
+        out[:, -1] += 4 * counts
+        return out
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
-        squeezed = [_REPEAT.sub(r"\1\1", token.translate(_FOLD)) for token in tokens]
-        padded = [f" {token} " for token in squeezed]
-        codes = np.frombuffer("".join(padded).encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        # One pass over all new tokens: neither step matches across the spaces joining them.
+        squeezed = _REPEAT.sub(r"\1\1", _fold(" ".join(tokens))).split(" ")
+        sizes = np.fromiter(map(len, squeezed), dtype=np.int64, count=len(squeezed)) + 2
+        padded = f" {'  '.join(squeezed)} "
+        codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
         codes = codes.astype(np.uint64)
-        owner = np.repeat(np.arange(len(tokens)), [len(p) for p in padded])
+        owner = np.repeat(np.arange(len(tokens)), sizes)
         low, high = self.settings.char_ngrams
-        n_features = self.settings.n_features
-        ids, owners = [], []
+        n_features = np.uint64(self.settings.n_features)
+        ids, gram_owners = [], []
         for n in range(low, high + 1):
             windows = len(codes) - n + 1
             if windows <= 0:
@@ -223,42 +463,113 @@ class Featuriser:
             for k in range(n):
                 h = h * _PRIME + codes[k : k + windows]
             inside = owner[:windows] == owner[n - 1 :]
-            ids.append(_mix(h[inside]) % np.uint64(self.settings.n_features))
-            owners.append(owner[:windows][inside])
+            ids.append(_mix(h[inside]) % n_features)
+            gram_owners.append(owner[:windows][inside])
         # Words (and bigrams of words inside one token, as in "ty,debilu") weigh 2.
-        pieces = [_WORD.findall(token) for token in squeezed]
-        word_ids = self._word_ids([w for p in pieces for w in p])
-        word_owner = np.repeat(np.arange(len(tokens)), [len(p) for p in pieces])
+        pieces = [[token] if token.isalnum() else _WORD.findall(token) for token in squeezed]
+        per_token = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
+        word_ids = self._word_ids(list(chain.from_iterable(pieces)))
+        word_owner = np.repeat(np.arange(len(tokens)), per_token)
         inner = word_owner[1:] == word_owner[:-1]
-        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % n_features
-        grams_ids = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, np.int64)
-        all_ids = np.concatenate([grams_ids, word_ids, inner_ids])
-        all_owners = np.concatenate([*owners, word_owner, word_owner[1:][inner]])
-        weights = np.full(len(all_ids), _WORD_WEIGHT, dtype=np.float32)
-        weights[: len(grams_ids)] = 1.0
-        ends = np.cumsum([len(p) for p in pieces])
-        has = np.asarray([len(p) > 0 for p in pieces], dtype=bool)
+        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % int(n_features)
+        grams = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, np.int64)
+        columns = np.concatenate([grams, word_ids, inner_ids])
+        heavy = np.arange(len(columns)) >= len(grams)
+        owners = np.concatenate([*gram_owners, word_owner, word_owner[1:][inner]])
+        order = np.argsort(owners, kind="stable")
+        columns, heavy = columns[order], heavy[order]
+        lengths = np.bincount(owners, minlength=len(tokens))
+        has = per_token > 0
+        ends = np.cumsum(per_token)
         first = np.full(len(tokens), -1, dtype=np.int64)
         last = np.full(len(tokens), -1, dtype=np.int64)
-        first[has] = word_ids[(ends - [len(p) for p in pieces])[has]]
+        first[has] = word_ids[(ends - per_token)[has]]
         last[has] = word_ids[ends[has] - 1]
-        order = np.argsort(all_owners, kind="stable")
-        lengths = np.bincount(all_owners, minlength=len(tokens))
-        starts = len(self._flat) + np.cumsum(lengths) - lengths
-        self._start = np.concatenate([self._start, starts])
-        self._length = np.concatenate([self._length, lengths])
-        self._flat = np.concatenate([self._flat, all_ids[order]])
-        self._weight = np.concatenate([self._weight, weights[order]])
-        self._first = np.concatenate([self._first, first])
-        self._last = np.concatenate([self._last, last])
+        if self._rows is not None:
+            # Every token has entries (its padded form has at least two character bigrams).
+            weight = 1 + heavy.astype(np.int64)
+            starts = np.cumsum(lengths) - lengths
+            sums = np.empty((len(tokens), self._rows.shape[1] + 1), dtype=np.int32)
+            # Words weigh 2: their rows are summed twice.
+            sums[:, :-1] = _row_sums(
+                self._rows,
+                np.repeat(columns, weight),
+                np.add.reduceat(weight, starts),
+                dtype=np.int32,
+                smallest=16,
+                blank=self._blank,
+            )
+            sums[:, -1] = np.add.reduceat(weight * weight, starts)
+            self._sums.append(sums)
+        self._start.append(self._entries.size + np.cumsum(lengths) - lengths)
+        self._length.append(lengths)
+        self._first.append(first)
+        self._last.append(last)
+        self._entries.append((columns << 1 | heavy).astype(np.int32))
 
     def _word_ids(self, words: list[str]) -> np.ndarray:
         """Hashed id of each word."""
-        n = self.settings.n_features
-        return np.asarray(
-            [murmur3_32(f"w:{w}") % n for w in words],
-            dtype=np.int64,
-        )
+        hashes = murmur3_32_many([f"w:{word}" for word in words])
+        return np.asarray(hashes, dtype=np.int64) % self.settings.n_features
+
+
+def _cell_sums(
+    keys: np.ndarray, weights: np.ndarray | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct cells (``key >> 1``) of sorted keys and the summed weight in each: of each
+    key, 1 or 2 by its lowest bit unless ``weights`` are given. Differences of a running
+    sum: cells are mostly single keys, where ``np.add.reduceat`` is slow."""
+    cell = keys >> 1
+    last = np.flatnonzero(np.concatenate([cell[1:] != cell[:-1], [len(cell) > 0]]))
+    each = (keys & 1) + 1 if weights is None else weights
+    running = np.cumsum(each, dtype=np.int64)[last]
+    return cell[last], np.diff(running, prepend=0)
+
+
+def _row_sums(
+    rows: np.ndarray,
+    indices: np.ndarray,
+    counts: np.ndarray,
+    *,
+    dtype: type[Any],
+    smallest: int,
+    blank: int | None,
+) -> np.ndarray:
+    """``rows[indices]`` summed over consecutive runs of ``counts`` (zeros where a count is 0).
+
+    Runs of similar length are summed together, padded to a power of two (from ``smallest``)
+    with row ``blank``, all zeros (or, if None, with row 0, whose copies are then taken off):
+    a sum over the first axis of (length, runs * width) adds long contiguous rows, several
+    times faster than ``np.add.reduceat`` over the runs.
+    """
+    width = rows.shape[1]
+    out = np.zeros((len(counts), width), dtype=dtype)
+    begins = np.cumsum(counts) - counts
+    longest = int(counts.max()) if len(counts) else 0
+    lower, size = 0, smallest
+    while lower < longest:
+        chosen = np.flatnonzero((counts > lower) & (counts <= size))
+        if len(chosen):
+            lengths = counts[chosen]
+            steps = np.arange(size)[:, None]
+            inside = steps < lengths
+            at = np.take(indices, np.where(inside, begins[chosen] + steps, 0))
+            picked = np.where(inside, at, blank or 0)
+            summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
+            total = summed.sum(axis=0, dtype=dtype).reshape(len(chosen), width)
+            if blank is None:
+                total -= (size - lengths)[:, None] * rows[0].astype(dtype)
+            out[chosen] = total
+        lower, size = size, 2 * size
+    return out
+
+
+def _add_rows(out: np.ndarray, rows: np.ndarray, values: np.ndarray) -> None:
+    """``out[rows[i]] += values[i]`` for ``rows`` in ascending order."""
+    if not len(rows):
+        return
+    starts = np.flatnonzero(np.concatenate([[True], rows[1:] != rows[:-1]]))
+    out[rows[starts]] += np.add.reduceat(values, starts, axis=0)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -266,9 +577,3 @@ def _mix(h: np.ndarray) -> np.ndarray:
     h = h ^ (h >> np.uint64(33))
     h = h * np.uint64(0xFF51AFD7ED558CCD)
     return h ^ (h >> np.uint64(33))
-
-
-@lru_cache(maxsize=1)
-def shared_featuriser() -> Featuriser:
-    """The process-wide featuriser (its token cache is shared by all batches)."""
-    return Featuriser()

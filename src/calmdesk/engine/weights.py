@@ -11,10 +11,12 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import scipy.sparse as sp
+
+if TYPE_CHECKING:
+    import scipy.sparse as sp
 
 MODELS_DIR = Path(__file__).with_name("models")
 """Where the package's trained model files live."""
@@ -22,20 +24,28 @@ MODELS_DIR = Path(__file__).with_name("models")
 
 @dataclass(frozen=True, slots=True)
 class LinearHeads:
-    """Several linear heads over the same features.
+    """Several linear heads over the same features, as stored.
 
-    ``weights``: (n_features, n_heads) float32; ``bias``: (n_heads,); ``names``: head names;
+    ``quantised``: (n_features, n_heads) int8, row-major; ``scale``: (n_heads,) float32, the
+    weights being ``quantised * scale``; ``bias``: (n_heads,); ``names``: head names;
     ``knots``: per head, (x, y) arrays of its calibration curve (identity when absent).
+    Analysis reads the int8 arrays as they are (``textfeatures.Projection``).
     """
 
     names: list[str]
-    weights: np.ndarray
+    quantised: np.ndarray
+    scale: np.ndarray
     bias: np.ndarray
     knots: list[tuple[np.ndarray, np.ndarray]]
     manifest: dict[str, Any]
 
+    @property
+    def weights(self) -> np.ndarray:
+        """The weights as float32 (n_features, n_heads), row-major, made on each call."""
+        return np.multiply(self.quantised, self.scale, dtype=np.float32)
+
     def logits(self, features: sp.csr_matrix) -> np.ndarray:
-        """Raw scores, shape (n_texts, n_heads)."""
+        """Raw scores of a feature matrix (training and evaluation), shape (n_texts, n_heads)."""
         return np.asarray(features @ self.weights) + self.bias
 
     def probabilities(self, features: sp.csr_matrix) -> np.ndarray:
@@ -44,13 +54,19 @@ class LinearHeads:
 
     def calibrated(self, logits: np.ndarray) -> np.ndarray:
         """Calibrated sigmoid probabilities of raw scores (n_texts, n_heads) of these heads."""
-        raw = 1.0 / (1.0 + np.exp(-logits))
-        for j, (x, y) in enumerate(self.knots):
-            raw[:, j] = np.interp(raw[:, j], x, y)
-        return raw
+        return calibrate(logits, self.knots)
 
     def column(self, name: str) -> int:
         return self.names.index(name)
+
+
+def calibrate(logits: np.ndarray, knots: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
+    """Sigmoid probabilities of raw scores (n_texts, n_heads), each head's column mapped
+    through its calibration curve ``knots[j]``."""
+    raw = 1.0 / (1.0 + np.exp(-logits))
+    for j, (x, y) in enumerate(knots):
+        raw[:, j] = np.interp(raw[:, j], x, y)
+    return raw
 
 
 def save(
@@ -93,32 +109,21 @@ def stored_names(directory: Path, stem: str) -> list[str] | None:
 
 def load(directory: Path, stem: str) -> LinearHeads | None:
     """The heads stored as ``stem`` in ``directory``, or None when they are not there."""
-    names = stored_names(directory, stem)
-    return None if names is None else load_groups(directory, stem, {"all": names})["all"]
-
-
-def load_groups(directory: Path, stem: str, groups: dict[str, list[str]]) -> dict[str, LinearHeads]:
-    """Groups of the heads stored as ``stem`` (names per group, see :func:`stored_names`).
-    Only the heads in a group are turned into float32, each group's weights contiguous: a
-    product with fewer columns reads less memory per feature."""
+    if stored_names(directory, stem) is None:
+        return None
     manifest = json.loads((directory / f"{stem}.json").read_text(encoding="utf-8"))
-    stored = list(manifest["heads"])
+    names = list(manifest["heads"])
     calibration = manifest.get("calibration", {})
-    loaded = {}
+    knots = []
+    for name in names:
+        curve = calibration.get(name, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
+        knots.append((np.asarray(curve["x"]), np.asarray(curve["y"])))
     with np.load(directory / f"{stem}.npz") as arrays:
-        quantised, scale = arrays["weights"], arrays["scale"]
-        bias = arrays["bias"].astype(np.float32)
-        for group, names in groups.items():
-            columns = [stored.index(name) for name in names]
-            knots = []
-            for name in names:
-                curve = calibration.get(name, {"x": [0.0, 1.0], "y": [0.0, 1.0]})
-                knots.append((np.asarray(curve["x"]), np.asarray(curve["y"])))
-            # One pass from int8 to float32 (a cast then a multiply would fill two arrays),
-            # row-major: the stored array is column-major, and a sparse product with a
-            # column-major matrix copies all of it on every call.
-            weights = np.multiply(
-                quantised[:, columns], scale[columns], dtype=np.float32, order="C"
-            )
-            loaded[group] = LinearHeads(list(names), weights, bias[columns], knots, manifest)
-    return loaded
+        return LinearHeads(
+            names=names,
+            quantised=arrays["weights"],
+            scale=arrays["scale"].astype(np.float32),
+            bias=arrays["bias"].astype(np.float32),
+            knots=knots,
+            manifest=manifest,
+        )
