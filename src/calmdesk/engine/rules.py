@@ -106,26 +106,57 @@ def _find_group(
     # (word index, plan) pairs of its words that start something.
     keys = list(chain.from_iterable(t.keys for t in tokens))
     ends = list(accumulate(len(t.keys) for t in tokens))
-    starting: list[list[list[tuple[int, Plan]]]] = []
+    starting: list[dict[int, list[tuple[int, Plan]]]] = []
     for lex in lexicons:
         plans = lex.plans(keys)
-        per_text: list[list[tuple[int, Plan]]] = [[] for _ in texts]
+        per_text: dict[int, list[tuple[int, Plan]]] = {}
         owner = start = 0
+        found: list[tuple[int, Plan]] = []
         for j in compress(range(len(plans)), plans):  # the words that start something
-            while j >= ends[owner]:
-                start = ends[owner]
-                owner += 1
-            per_text[owner].append((j - start, cast(Plan, plans[j])))
+            if j >= ends[owner]:
+                while j >= ends[owner]:
+                    start = ends[owner]
+                    owner += 1
+                found = per_text[owner] = []
+            elif not found:
+                found = per_text[owner] = []
+            found.append((j - start, cast(Plan, plans[j])))
         starting.append(per_text)
-    results = []
+    results: list[tuple[Findings, bool]] = []
+    append = results.append
+    if len(lexicons) == 1:  # a long message: its own language's lexicon
+        (lex,), (per_text,) = lexicons, starting
+        for i, text in enumerate(texts):
+            found = per_text.get(i)  # type: ignore[assignment]
+            if found is None:
+                append(_nothing_found(text, tokens[i]))
+                continue
+            hits: list[Hit] = []
+            markers: dict[str, list[Hit]] = {}
+            lex.scan_plans(tokens[i], found, hits, markers)
+            append(_weigh(text, done[i], tokens[i], hits, markers))
+        return results
     for i, text in enumerate(texts):
-        hits: list[Hit] = []
-        markers: dict[str, list[Hit]] = {}
+        hits = []
+        markers = {}
         for lex, per_text in zip(lexicons, starting, strict=True):
-            if per_text[i]:
-                lex.scan_plans(tokens[i], per_text[i], hits, markers)
-        results.append(_weigh(text, done[i], tokens[i], hits, markers))
+            found = per_text.get(i)  # type: ignore[assignment]
+            if found is not None:
+                lex.scan_plans(tokens[i], found, hits, markers)
+        if hits or markers:
+            append(_weigh(text, done[i], tokens[i], hits, markers))
+        else:
+            append(_nothing_found(text, tokens[i]))
     return results
+
+
+def _nothing_found(text: str, tokens: Tokens) -> tuple[Findings, bool]:
+    # No word of the message starts an entry or a cue: what is left to read is intensity
+    # (shouting is anger) and questions, as in _weigh for a message with no hit.
+    level = text_intensity(text, 0)
+    emotions = without_cues(level)
+    asked = plain_intents(text, tokens.clauses, _NO_MARKERS, emotions)
+    return Findings(_NO_ABUSE.copy(), set(), False, emotions, level, asked, [], False), False
 
 
 def _weigh(
@@ -213,6 +244,7 @@ _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 _new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 # Placeholders of the result lists, each replaced before it is read.
 _NO_TOKENS = Tokens("", [], [])
+_NO_MARKERS: dict[str, list[Hit]] = {}
 _NOTHING: tuple[Findings, bool] = (Findings(), False)
 
 
