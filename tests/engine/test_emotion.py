@@ -86,3 +86,16 @@ def test_negated_worry_is_no_worry() -> None:
 def test_a_device_that_died_is_no_bereavement(lang: str, device: str, person: str) -> None:
     assert rules(device, lang)["emotions"]["sadness"] == 0.0
     assert rules(person, lang)["emotions"]["sadness"] >= 0.5
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "I'm not calling you an idiot, I just want this fixed."),
+        ("pl", "Nie mówię, że jest Pan idiotą, ale mam dość czekania."),
+    ],
+)
+def test_denying_an_insult_does_not_deny_the_feeling_that_follows(lang: str, text: str) -> None:
+    result = rules(text, lang)
+    assert not result["abuse"]["flagged"]
+    assert any(e["label"] == "frustration" for e in result["evidence"])

@@ -108,7 +108,7 @@ def weigh_emotions(
             covered.update(range(hit.first, hit.last + 1))
             if label == "frustration" and _revisited(reading, hit):
                 continue  # "przyjdę znowu", "I'll come again": a wish to return, not "again!"
-            if reading.negated(hit, reach=2):
+            if reading.negated(hit, reach=2, denials=False):
                 # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
                 # a denied worry ("nie martwię się") is no emotion at all.
                 if label != "satisfaction":

@@ -83,21 +83,20 @@ class Reading:
         low, high = bisect_left(clauses, clause), bisect_right(clauses, clause) - 1
         return any(not cue.first <= hit.first <= cue.last for cue in self.cues(marker, low, high))
 
-    def negated(self, hit: Hit, *, reach: int = 4) -> bool:
+    def negated(self, hit: Hit, *, reach: int = 4, denials: bool = True) -> bool:
         """True when a negation governs ``hit``: "nie jesteś idiotą", "not calling you an idiot".
 
         The negation must precede the hit in its clause with no comma between, and either stand
         right before it ("not stupid", "not an idiot") or negate an address to the employee.
+        ``denials=False`` leaves out denials of a whole clause ("I'm not saying ..."): they deny
+        what is said of someone, not a feeling that follows ("..., I just want this fixed").
         """
         markers = self.markers
-        if "denial" not in markers and "negation" not in markers:
+        if "negation" not in markers and ("denial" not in markers or not denials):
             return False
         clause = self.tokens.clauses[hit.first]
-        for cue in self.cues("denial", hit.first - _DENIAL_REACH - _LONGEST_CUE, hit.first):
-            # "nie uważam, że jest Pan idiotą", "I'm not saying you're an idiot".
-            same_clause = self.tokens.clauses[cue.first] == clause
-            if same_clause and 0 < hit.first - cue.last <= _DENIAL_REACH:
-                return True
+        if denials and self._denied(hit, clause):
+            return True
         for cue in self.cues("negation", hit.first - reach - _LONGEST_CUE, hit.first):
             gap = hit.first - cue.last
             if gap < 1 or gap > reach or self.tokens.clauses[cue.first] != clause:
@@ -105,6 +104,14 @@ class Reading:
             if self._comma_between(cue, hit):
                 continue
             if gap <= 2 or self.cues("you", cue.first, hit.first - 1):
+                return True
+        return False
+
+    def _denied(self, hit: Hit, clause: int) -> bool:
+        for cue in self.cues("denial", hit.first - _DENIAL_REACH - _LONGEST_CUE, hit.first):
+            # "nie uważam, że jest Pan idiotą", "I'm not saying you're an idiot".
+            same_clause = self.tokens.clauses[cue.first] == clause
+            if same_clause and 0 < hit.first - cue.last <= _DENIAL_REACH:
                 return True
         return False
 
