@@ -106,6 +106,8 @@ _REQUESTS = frozenset({"question", "scope_change"})
 _QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
 _INSULT_AT = ABUSE_CATEGORIES.index("insult")
 _ANGER_AT = EMOTIONS.index("anger")
+_HOSTILE_AT = [ABUSE_CATEGORIES.index(name) for name in ("insult", "threat", "discrimination")]
+_HARASSMENT_AT = ABUSE_CATEGORIES.index("sexual_harassment")
 # Dict displays build the score dicts three times faster than dict(zip(...)); these unpackings
 # fail at import if a vocabulary grows, so the displays below cannot fall out of step.
 _PROFANITY, _INSULT, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
@@ -170,6 +172,21 @@ def _decisions(
     unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
     dominant = dominant_indices(np.where(unheard, 0.0, emotions), fused.evidenced)
     dominant[plain & requests] = NEUTRAL
+    # Unless the rules found words for a feeling that leads, abuse aimed at the employee reads
+    # as anger (an insult, a threat, discrimination: heads trained on subtitles hear
+    # disappointment in "Get lost, loser." and nothing in "Go back to your country") and
+    # harassment as no feeling at all (not the frustration a head hears in "Nice ass").
+    worded = fused.evidenced[np.arange(len(dominant)), np.minimum(dominant, len(EMOTIONS) - 1)]
+    worded &= dominant != NEUTRAL
+    aimed = directed & ~worded
+    hostile = fusion.row_max(categories[:, _HOSTILE_AT] >= FLAG_AT)
+    # Harassment the rules did not read as hostile too ("you stupid slut") stays without anger
+    # even where a model adds an insult for the words about looks.
+    harassing = (categories[:, _HARASSMENT_AT] >= FLAG_AT) & ~fusion.row_max(
+        fused.rule_categories[:, _HOSTILE_AT] >= FLAG_AT
+    )
+    dominant[aimed & hostile & ~harassing] = _ANGER_AT
+    dominant[aimed & harassing] = NEUTRAL
     levels = severities(
         categories=categories,
         abuse=abuse,
