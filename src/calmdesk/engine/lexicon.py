@@ -343,10 +343,15 @@ class Lexicon:
                     end = _extend(entry.pattern, 2, i + 2, atoms_per, clauses)
                     if end is not None:
                         longer.append(Hit(entry, i, end - 1))
-        for entry in gapped:
-            end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
-            if end is not None:
-                longer.append(Hit(entry, i, end - 1))
+        if gapped:
+            # A gapped phrase can only match where its last word occurs somewhere after i.
+            present = frozenset().union(*atoms_per[i + 1 :])
+            for entry in gapped:
+                if entry.pattern[-1].isdisjoint(present):  # type: ignore[union-attr]
+                    continue
+                end = _extend(entry.pattern, 1, i + 1, atoms_per, clauses)
+                if end is not None:
+                    longer.append(Hit(entry, i, end - 1))
         for hit in longer:
             label = hit.entry.label
             if markers is None or label not in _MARKER_SET:
