@@ -153,6 +153,10 @@ def test_errors_are_one_clear_line_and_non_zero(tmp_path: Path) -> None:
     unknown = run("--lang", "de", "Hallo")
     assert unknown.returncode != 0 and "unknown language" in said(unknown)
 
+    usage = run("--bogus", "Hallo")
+    assert usage.returncode == 2 and "No such option: --bogus" in said(usage)
+    assert "Traceback" not in usage.stderr
+
 
 def test_a_one_megabyte_message_in_a_file(tmp_path: Path) -> None:
     source = tmp_path / "big.jsonl"

@@ -69,9 +69,17 @@ def main() -> None:
         _error("interrupted")
         sys.exit(130)
     except Exception as exc:  # click usage errors and the like
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(exc.exit_code)  # type: ignore[attr-defined]
         raise
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    # Newer Typer releases carry their own copy of click, whose errors are not click's.
+    import click
+
+    own = getattr(typer, "TyperException", None)
+    if isinstance(exc, click.ClickException):
+        return True
+    return own is not None and isinstance(exc, own) and hasattr(exc, "show")
