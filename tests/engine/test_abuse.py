@@ -62,6 +62,9 @@ CASES = [
     ("fi", "Olet täysi sekopää", "insult", True),
     ("fi", "Senkin läskiperse", "insult", True),
     ("fi", "Vitun somppu", "discrimination", True),
+    ("pl", "Wiem, gdzie pracujesz.", "threat", True),
+    ("en", "I know where you work.", "threat", True),
+    ("fi", "Tiedän missä olet töissä.", "threat", True),
     # Wishing violence on people, not on the employee.
     ("fi", "Tuollaiset pitäisi ampua", "threat", False),
     ("en", "People like that should be shot", "threat", False),

@@ -58,6 +58,17 @@ def intents(text: str, lang: str) -> list[str]:
         ("en", "I wouldn't recommend them", "complaint"),
         ("fi", "En suosittele", "complaint"),
         ("fi", "Kiitos ihanasta hoidosta", "praise"),
+        ("pl", "Co za syf, a nie obsługa.", "complaint"),
+        ("pl", "To miało kosztować 200 zł, a nie 350!", "complaint"),
+        ("en", "It was supposed to cost 50, not 80!", "complaint"),
+        ("pl", "Jak tak dalej pójdzie, to was zniszczę w internecie.", "review_threat"),
+        (
+            "pl",
+            "Uprzejmie proszę o informację, kiedy zostanie zrealizowany zwrot.",
+            "refund_request",
+        ),
+        ("pl", "Uprzejmie proszę o informację, kiedy zostanie zrealizowany zwrot.", "question"),
+        ("en", "Please let me know when it ships", "question"),
         ("en", "It broke again!", "complaint"),
     ],
 )
