@@ -78,3 +78,17 @@ def test_profanity_at_a_broken_product_reads_as_profanity(text: str, lang: str) 
     assert flagged == {"profanity"}
     assert not result["abuse"]["directed_at_staff"]
     assert result["severity"] == "medium"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Stupid website keeps logging me out.", "en"),
+        ("Głupi system znowu nie działa.", "pl"),
+        ("Tyhmä kone taas jumissa.", "fi"),
+    ],
+)
+def test_harsh_words_about_a_thing_are_not_abuse(text: str, lang: str) -> None:
+    result = analyze(text, lang).to_dict()
+    assert not result["abuse"]["flagged"]
+    assert result["severity"] in ("none", "low")

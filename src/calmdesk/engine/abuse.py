@@ -49,11 +49,11 @@ class AbuseFindings:
     discounted: bool = False
     """An abusive word was negated here ("nie jesteś idiotą") and so not counted."""
     targets: set[str] = field(default_factory=set)
-    """Whom the counted words (0.5 or more) were aimed at: "staff", "object", "third", "none"."""
+    """Whom the abusive words were aimed at: "staff", "object", "third", "none"."""
 
     @property
     def at_things(self) -> bool:
-        """Every counted abusive word was said of a thing ("this damn washer")."""
+        """Every abusive word was said of a thing ("this damn washer", "stupid website")."""
         return self.targets == {"object"}
 
 
@@ -157,9 +157,9 @@ def _record(
 ) -> None:
     if weight > found.categories[label]:
         found.categories[label] = weight
+    found.targets.add(target or "none")
     if weight < FLAG_AT:
         return
-    found.targets.add(target or "none")
     found.evidence.append(reading.evidence(hit, label))
     if "strong" in hit.entry.flags:
         found.strong.add(label)

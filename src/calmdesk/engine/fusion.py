@@ -201,8 +201,10 @@ def fuse_many(
         abuse = np.where(np.isnan(model), row_max(categories), with_model)
     abuse = np.maximum(abuse, strongest)
     # "I'm not calling you an idiot": the rules read the abusive word as negated; a model that
-    # sees only the word may not flag the message alone.
-    negated = discounted & (row_max(rules) < 0.5)
+    # sees only the word may not flag the message alone. Nor may it flag words the rules read
+    # as said of a thing ("stupid website keeps logging me out"): harsh criticism of a product
+    # is not abuse.
+    negated = (discounted | _at_things(findings)) & (row_max(rules) < 0.5)
     if negated.any():
         abuse = np.where(negated, np.minimum(abuse, _UNDER_THE_LINE), abuse)
         capped = np.minimum(categories[:, _ABUSIVE_COLUMNS], _UNDER_THE_LINE)
@@ -219,9 +221,9 @@ def fuse_many(
         categories[:, _DISCRIMINATION],
     )
 
-    # Swearing the rules read at a thing ("this bloody app", "ta cholerna pralka"), with no
-    # word for a person, is profanity: a model may not make it an insult on its own.
-    at_things = (rules[:, _PROFANITY] >= 0.5) & (rules[:, _INSULT] == 0.0) & _at_things(findings)
+    # Swearing and insults the rules read as said of a thing ("this bloody app", "ta cholerna
+    # pralka", "stupid website") are no insult of a person: a model may not make them one.
+    at_things = (rules[:, _INSULT] < 0.5) & _at_things(findings)
     categories[:, _INSULT] = np.where(
         at_things, np.minimum(categories[:, _INSULT], _UNDER_THE_LINE), categories[:, _INSULT]
     )
