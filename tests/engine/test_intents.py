@@ -69,6 +69,8 @@ def intents(text: str, lang: str) -> list[str]:
         ),
         ("pl", "Uprzejmie proszę o informację, kiedy zostanie zrealizowany zwrot.", "question"),
         ("en", "Please let me know when it ships", "question"),
+        ("fi", "Kiitos ja anteeksi vaiva, hieno homma!", "praise"),
+        ("fi", "Ootte ihan surkeita, en tuu enää ikinä", "complaint"),
         ("en", "It broke again!", "complaint"),
     ],
 )
