@@ -9,6 +9,7 @@ import scipy.sparse as sp
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from calmdesk.engine import textfeatures
 from calmdesk.engine.textfeatures import FeatureSettings, Featuriser, Projection, markers
 
 TEXTS = [
@@ -150,3 +151,19 @@ def test_batch_markers_are_those_of_each_text(texts: list[str]) -> None:
         found = encoded.marker_columns[encoded.marker_rows == i]
         assert sorted(found) == sorted(columns[m] for m in markers(text)), text
     assert {m for text in texts for m in markers(text)} == set(names)
+
+
+def test_projected_scores_survive_a_full_token_table_and_large_batches(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # The table starts over past its limit (here: every batch); past 4,096 rows the sort keys
+    # of a batch no longer fit 32 bits.
+    monkeypatch.setattr(textfeatures, "_CACHE_LIMIT", 5)
+    rng = np.random.default_rng(5)
+    features = FeatureSettings()
+    projection = _projection(rng, features.n_features, blank=True)
+    featuriser = Featuriser(features, projection=projection)
+    texts = [f"{JOINABLE[i % len(JOINABLE)]} słowo{i}" for i in range(4100)]
+    for batch in (texts[:50], texts, texts[:50]):
+        expected = _product(batch, projection, features)
+        assert np.allclose(featuriser.project(batch), expected, rtol=1e-5, atol=1e-5)
