@@ -165,3 +165,16 @@ def test_a_one_megabyte_message_in_a_file(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     (result,) = lines(done.stdout)
     assert result["id"] == "big" and result["abuse"]["flagged"]
+
+
+def test_a_lone_surrogate_escape_in_an_id_or_text_is_written_back(tmp_path: Path) -> None:
+    source = tmp_path / "odd.jsonl"
+    source.write_text(
+        '{"id": "\\ud800", "text": "hello"}\n{"id": "b", "text": "bad \\udc00 text"}\n',
+        encoding="utf-8",
+    )
+    for args in (("--output", str(tmp_path / "out.jsonl")), ()):
+        done = run("--file", str(source), *args)
+        assert done.returncode == 0, said(done)
+        output = (tmp_path / "out.jsonl").read_text("utf-8") if args else done.stdout
+        assert [record["id"] for record in lines(output)] == ["\ud800", "b"]

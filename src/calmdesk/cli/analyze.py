@@ -105,7 +105,14 @@ def _json_line(record: dict[str, Any]) -> str:
     try:
         return orjson.dumps(record, option=orjson.OPT_APPEND_NEWLINE).decode()
     except orjson.JSONEncodeError:
-        return json.dumps(record, ensure_ascii=False) + "\n"
+        line = json.dumps(record, ensure_ascii=False) + "\n"
+    try:
+        line.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (an id or text read from a JSON escape such as "\ud800") has no
+        # UTF-8 form: the line keeps it as the same escape, which reads back to the same value.
+        line = json.dumps(record) + "\n"
+    return line
 
 
 def _analyze_all(
