@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES
 
 
-@dataclass(frozen=True, slots=True)
-class Evidence:
-    """Words that support a label; ``start``/``end`` index the original text."""
+class Evidence(NamedTuple):
+    """Words that support a label; ``start``/``end`` index the original text.
+
+    A named tuple, immutable like the frozen dataclass it replaced and four times cheaper to
+    build: the rules make one for every piece of evidence of every message.
+    """
 
     start: int
     end: int

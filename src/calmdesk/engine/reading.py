@@ -40,7 +40,7 @@ class Reading:
     def evidence(self, hit: Hit, label: str) -> Evidence:
         """Evidence for ``hit`` under ``label``, with offsets into the original text."""
         start, end = self.folded.span(self.tokens.span(hit.first)[0], self.tokens.span(hit.last)[1])
-        return Evidence(start, end, self.folded.original[start:end], label)
+        return _new(Evidence, (start, end, self.folded.original[start:end], label))
 
     def near(
         self, marker: str, hit: Hit, before: int, after: int, *, phrase: bool = False
@@ -143,5 +143,6 @@ def _any_abuse_word(lexicons: tuple[Lexicon, ...], key: str) -> bool:
     return any(lexicon.is_abuse_word(key) for lexicon in lexicons)
 
 
+_new = tuple.__new__  # Evidence(...) without the named tuple's Python-level __new__
 _DENIAL_REACH = 8
 _LONGEST_CUE = 6  # words in the longest marker phrase, for look-ups by position
