@@ -11,9 +11,12 @@
   such tweets harmless; a smaller share scored about one F1 point higher there, see
   docs/models.md, but would hide the swearing the contract asks calmdesk to report.)
 - Where the model has no opinion (NaN: no head for that language and label), the rules decide.
+- A category the rules flag (0.5 or more) stays at least that high, so a flagged message shows
+  why.
 - A model alone may not flag what the rules read otherwise: a negated insult ("I'm not calling
-  you an idiot"), discrimination in an insult with no discriminatory word, or any category in a
-  message that is not flagged as a whole.
+  you an idiot"), words said of a thing ("stupid website", "this bloody app": no insult of a
+  person either), discrimination in abuse the rules read with no discriminatory word, or any
+  category in a message that is not flagged as a whole.
 - Emotions the rules found words for come first: a model-only emotion may not outrank them
   (subtitle-trained heads read "sadness" into "I am disappointed"), and satisfaction with no
   words for it is held down in messages that complain, demand or abuse, and in plain questions.
