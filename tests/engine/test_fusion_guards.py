@@ -92,3 +92,11 @@ def test_harsh_words_about_a_thing_are_not_abuse(text: str, lang: str) -> None:
     result = analyze(text, lang).to_dict()
     assert not result["abuse"]["flagged"]
     assert result["severity"] in ("none", "low")
+
+
+@pytest.mark.parametrize("category", ["threat", "sexual_harassment"])
+def test_no_insult_from_a_model_alone_in_a_threat_or_harassment(category: str) -> None:
+    fused = fuse(_rules(**{category: 0.9}), "en", 0.9, _categories(insult=0.8), None)
+    assert fused.categories["insult"] < 0.5
+    fused = fuse(_rules(**{category: 0.9, "insult": 0.6}), "en", 0.9, _categories(insult=0.8), None)
+    assert fused.categories["insult"] >= 0.5

@@ -15,8 +15,9 @@
   why.
 - A model alone may not flag what the rules read otherwise: a negated insult ("I'm not calling
   you an idiot"), words said of a thing ("stupid website", "this bloody app": no insult of a
-  person either), discrimination in abuse the rules read with no discriminatory word, or any
-  category in a message that is not flagged as a whole.
+  person either), an insult in a threat or harassment the rules read with no insulting word,
+  discrimination in abuse the rules read with no discriminatory word, or any category in a
+  message that is not flagged as a whole.
 - Emotions the rules found words for come first: a model-only emotion may not outrank them
   (subtitle-trained heads read "sadness" into "I am disappointed"), and satisfaction with no
   words for it is held down in messages that complain, demand or abuse, and in plain questions.
@@ -138,6 +139,7 @@ _SATISFACTION = EMOTIONS.index("satisfaction")
 _PROFANITY = ABUSE_CATEGORIES.index("profanity")
 _INSULT = ABUSE_CATEGORIES.index("insult")
 _DISCRIMINATION = ABUSE_CATEGORIES.index("discrimination")
+_MENACING = [ABUSE_CATEGORIES.index(name) for name in ("threat", "sexual_harassment")]
 
 
 def rule_arrays(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
@@ -226,9 +228,13 @@ def fuse_many(
 
     # Swearing and insults the rules read as said of a thing ("this bloody app", "ta cholerna
     # pralka", "stupid website") are no insult of a person: a model may not make them one.
-    at_things = (rules[:, _INSULT] < 0.5) & _at_things(findings)
+    # Nor may it add an insult to a threat or harassment the rules read with no insulting word
+    # ("rozwalę wam ten sklep", "hey gorgeous, after your shift?").
+    no_insult = ((rules[:, _INSULT] < 0.5) & _at_things(findings)) | (
+        (rules[:, _INSULT] == 0.0) & (row_max(rules[:, _MENACING]) >= 0.5)
+    )
     categories[:, _INSULT] = np.where(
-        at_things, np.minimum(categories[:, _INSULT], _UNDER_THE_LINE), categories[:, _INSULT]
+        no_insult, np.minimum(categories[:, _INSULT], _UNDER_THE_LINE), categories[:, _INSULT]
     )
 
     # A category no rule found words for may not be flagged where the message as a whole is
