@@ -103,6 +103,8 @@ def test_stems_agree_with_simplemma_lemmas() -> None:
         ("pl", "wkurwia"),
         ("fi", "paskafirma"),
         ("fi", "vittumainen"),
+        ("fi", "kusimulkku"),
+        ("fi", "helvetissä"),
         ("en", "clusterfuck"),
         ("en", "bullshitting"),
     ],
