@@ -104,10 +104,9 @@ def _target(reading: Reading, hit: Hit) -> str | None:
 
 def _owned_third(reading: Reading, you: Hit, hit: Hit) -> bool:
     clauses = reading.tokens.clauses
+    # A third-person cue starting right after the address ("wasz | kurier", "your | courier").
     return any(
-        cue.first == you.last + 1
-        and cue.last < hit.first
-        and clauses[cue.first] == clauses[hit.first]
+        cue.last < hit.first and clauses[cue.first] == clauses[hit.first]
         for cue in reading.cues("third", you.last + 1, you.last + 1)
     )
 

@@ -127,22 +127,22 @@ def _find_group(
     if len(lexicons) == 1:  # a long message: its own language's lexicon
         (lex,), (per_text,) = lexicons, starting
         for i, text in enumerate(texts):
-            found = per_text.get(i)  # type: ignore[assignment]
-            if found is None:
+            own = per_text.get(i)
+            if own is None:
                 append(_nothing_found(text, tokens[i]))
                 continue
             hits: list[Hit] = []
             markers: dict[str, list[Hit]] = {}
-            lex.scan_plans(tokens[i], found, hits, markers)
+            lex.scan_plans(tokens[i], own, hits, markers)
             append(_weigh(text, done[i], tokens[i], hits, markers))
         return results
     for i, text in enumerate(texts):
         hits = []
         markers = {}
         for lex, per_text in zip(lexicons, starting, strict=True):
-            found = per_text.get(i)  # type: ignore[assignment]
-            if found is not None:
-                lex.scan_plans(tokens[i], found, hits, markers)
+            own = per_text.get(i)
+            if own is not None:
+                lex.scan_plans(tokens[i], own, hits, markers)
         if hits or markers:
             append(_weigh(text, done[i], tokens[i], hits, markers))
         else:
