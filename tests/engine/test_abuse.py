@@ -78,6 +78,8 @@ CASES = [
         ("fi", "Pitää tappaa aikaa odotellessa"),
         ("fi", "Läski hidastaa liikettä"),
         ("en", "I should be done by Friday"),
+        ("en", "The ad should be shot outdoors on Friday"),
+        ("en", "You should have shot the video earlier"),
         ("pl", "Trzeba powiesić obraz w salonie"),
     ],
 )
