@@ -71,6 +71,8 @@ def intents(text: str, lang: str) -> list[str]:
         ("en", "Please let me know when it ships", "question"),
         ("fi", "Kiitos ja anteeksi vaiva, hieno homma!", "praise"),
         ("fi", "Ootte ihan surkeita, en tuu enää ikinä", "complaint"),
+        ("en", "I will never come again!", "complaint"),
+        ("pl", "Nigdy więcej nie przyjdę do was", "complaint"),
         ("en", "It broke again!", "complaint"),
     ],
 )
