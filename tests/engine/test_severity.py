@@ -25,6 +25,9 @@ from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
         ("pl", "Kurwa, znowu nie działa", "medium"),
         ("en", "I'll take you to court", "medium"),
         ("fi", "Kirjoitan teistä huonon arvostelun", "medium"),
+        # A veiled threat under the flag line.
+        ("pl", "Jak mnie pan jeszcze raz tak potraktuje, to pożałuje pan.", "medium"),
+        ("en", "You will regret this.", "medium"),
         ("pl", "Jestem rozczarowany, paczka nadal nie dotarła", "low"),
         ("en", "I'd like to book an appointment for Monday", "none"),
         ("pl", "", "none"),

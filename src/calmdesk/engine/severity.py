@@ -56,6 +56,10 @@ def dominant_names(indices: np.ndarray) -> list[str]:
     return names
 
 
+VEILED_THREAT = 0.4
+"""A threat score at or above this (but under the flag) makes a message at least medium."""
+
+
 def severities(
     *,
     categories: np.ndarray,
@@ -68,10 +72,10 @@ def severities(
     """none/low/medium/high/critical per message, per the contract.
 
     critical: a threat of violence or sexual harassment; high: insult, discrimination or
-    harassment aimed at staff; medium: other abuse, strong anger, legal or review threats;
-    low: a negative emotion or a complaint. ``categories`` is (n, 5) in ``ABUSE_CATEGORIES``
-    order; the other arrays are (n,); ``dominant`` holds emotion names, or the indices of
-    :func:`dominant_indices`.
+    harassment aimed at staff; medium: other abuse, strong anger, legal or review threats, a
+    veiled threat under the flag; low: a negative emotion or a complaint. ``categories`` is
+    (n, 5) in ``ABUSE_CATEGORIES`` order; the other arrays are (n,); ``dominant`` holds emotion
+    names, or the indices of :func:`dominant_indices`.
     """
     n = len(intents)
     threatening = np.zeros(n, dtype=bool)
@@ -86,7 +90,12 @@ def severities(
         negative = np.asarray([name in _NEGATIVE for name in dominant], dtype=bool)
     flags = np.asarray(categories) >= FLAG_AT
     level = np.where(negative | complaining, 1, 0)
-    medium = (np.asarray(abuse) >= FLAG_AT) | (np.asarray(anger) >= STRONG_ANGER) | threatening
+    # A veiled threat under the flag line ("pożałuje pan", "you'll regret this": 0.4 or more,
+    # where the playbook already puts staff safety first) is medium, not nothing.
+    veiled = np.asarray(categories)[:, _THREAT] >= VEILED_THREAT
+    medium = (
+        (np.asarray(abuse) >= FLAG_AT) | (np.asarray(anger) >= STRONG_ANGER) | threatening | veiled
+    )
     level[medium] = 2
     level[np.asarray(directed_at_staff, dtype=bool) & row_max(flags[:, _AIMED])] = 3
     level[flags[:, _THREAT] | flags[:, _HARASSMENT]] = 4
