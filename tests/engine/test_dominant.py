@@ -39,3 +39,21 @@ def test_words_for_another_feeling_still_lead() -> None:
     result = analyze("You idiot, I am so disappointed in you", "en").to_dict()
     assert result["abuse"]["directed_at_staff"]
     assert result["dominant_emotion"] == "disappointment"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("What the hell is wrong with you people?", "en"),
+        ("What the fuck are you doing?", "en"),
+    ],
+)
+def test_an_insult_only_a_model_reads_in_swearing_at_the_employee_is_aimed_at_them(
+    text: str, lang: str
+) -> None:
+    # The rules read only profanity (never aimed at anyone by itself); the model reads an
+    # insult, and the message talks to the employee.
+    result = analyze(text, lang).to_dict()
+    assert result["abuse"]["categories"]["insult"] >= 0.5
+    assert result["abuse"]["directed_at_staff"]
+    assert result["severity"] == "high"

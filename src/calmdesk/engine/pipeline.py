@@ -108,6 +108,8 @@ _INSULT_AT = ABUSE_CATEGORIES.index("insult")
 _ANGER_AT = EMOTIONS.index("anger")
 _HOSTILE_AT = [ABUSE_CATEGORIES.index(name) for name in ("insult", "threat", "discrimination")]
 _HARASSMENT_AT = ABUSE_CATEGORIES.index("sexual_harassment")
+# Words the rules may have read as aimed at someone: all but profanity ("what the hell").
+_PERSONAL_AT = [i for i, name in enumerate(ABUSE_CATEGORIES) if name != "profanity"]
 # Dict displays build the score dicts three times faster than dict(zip(...)); these unpackings
 # fail at import if a vocabulary grows, so the displays below cannot fall out of step.
 _PROFANITY, _INSULT, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
@@ -154,9 +156,10 @@ def _decisions(
     emotions = np.round(fused.emotions, 4)
     flagged = abuse >= FLAG_AT
     intents = [f.intents for f in findings]
-    # The rules decide whom abuse is aimed at; when only a model flags an insult the rules did
-    # not see at all, an address to the employee in the message is the best sign of its target.
-    unseen = fusion.row_max(fused.rule_categories) == 0.0
+    # The rules decide whom abuse is aimed at; when only a model flags an insult where the rules
+    # read no insulting word (at most swearing: "what the hell is wrong with you people?"), an
+    # address to the employee in the message is the best sign of its target.
+    unseen = fusion.row_max(fused.rule_categories[:, _PERSONAL_AT]) == 0.0
     insult = categories[:, _INSULT_AT] >= FLAG_AT
     by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
     directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
