@@ -65,6 +65,7 @@ CASES = [
     ("pl", "Wiem, gdzie pracujesz.", "threat", True),
     ("en", "I know where you work.", "threat", True),
     ("fi", "Tiedän missä olet töissä.", "threat", True),
+    ("fi", "Saat kyllä turpaan kun nähdään.", "threat", True),
     # Wishing violence on people, not on the employee.
     ("fi", "Tuollaiset pitäisi ampua", "threat", False),
     ("en", "People like that should be shot", "threat", False),

@@ -73,6 +73,10 @@ def intents(text: str, lang: str) -> list[str]:
         ("fi", "Ootte ihan surkeita, en tuu enää ikinä", "complaint"),
         ("en", "I will never come again!", "complaint"),
         ("pl", "Nigdy więcej nie przyjdę do was", "complaint"),
+        ("fi", "Anteeksi, mutta tämä ei ole sitä mitä tilasin.", "complaint"),
+        ("en", "This is not what I ordered.", "complaint"),
+        ("pl", "To nie to, co zamówiłam.", "complaint"),
+        ("fi", "Kiitos, olitte tosi avuliaita.", "praise"),
         ("en", "It broke again!", "complaint"),
     ],
 )
