@@ -65,7 +65,8 @@ def test_demo_then_standing_export_and_verify(cli: object, data_dir: Path, tmp_p
     assert standing["pending_recommendation"]["level"] == "deposit_required"
 
     code, out, _ = call("clients", "standing", "BK-2210")
-    assert code == 0 and "may book online: no" in out and "prepayment: 100%" in out
+    # The organisation is Polish: the lines read in Polish, like its labels.
+    assert code == 0 and "możliwa rezerwacja online: nie" in out and "przedpłata: 100%" in out
 
     pdf = tmp_path / "raport.pdf"
     code, out, _ = call("incidents", "export", "1", "--format", "pdf", "--output", str(pdf))

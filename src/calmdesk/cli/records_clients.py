@@ -108,6 +108,7 @@ def clients_standing(
     """May this client book online, what deposit or prepayment applies, and why."""
     from calmdesk.domain.labels import label
     from calmdesk.store import clients, policy
+    from calmdesk.web.i18n import negotiate, translations
 
     with scope(org, as_user) as where, where.db.read() as session:
         found = clients.find_client(session, org_id=where.org_id, reference=client)
@@ -116,27 +117,37 @@ def clients_standing(
     if as_json:
         echo_json({"client": name, **standing.to_dict()})
         return
-    yes_no = {True: "yes", False: "no"}
+    # The organisation's language, like the labels: the same catalogues as the web app.
+    say = translations(negotiate(lang)).gettext
+    answer = say("yes") if standing.may_book_online else say("no")
     typer.echo(f"{name} (#{standing.client_id}): {label('levels', standing.level, lang)}")
-    typer.echo(f"  may book online: {yes_no[standing.may_book_online]}")
+    typer.echo("  " + say("may book online: %(answer)s") % {"answer": answer})
     if standing.service_ended:
-        typer.echo("  service ended: calmdesk's records say the business no longer serves them")
+        typer.echo(
+            "  " + say("service ended: calmdesk's records say the business no longer serves them")
+        )
     if standing.deposit_percent is not None:
-        typer.echo(f"  deposit: {standing.deposit_percent}%")
+        typer.echo("  " + say("deposit: %(percent)s%%") % {"percent": standing.deposit_percent})
     if standing.prepayment_percent is not None:
-        typer.echo(f"  prepayment: {standing.prepayment_percent}%")
+        typer.echo(
+            "  " + say("prepayment: %(percent)s%%") % {"percent": standing.prepayment_percent}
+        )
     for reason in standing.why:
-        typer.echo(f"  why: {reason}")
+        typer.echo("  " + say("why: %(reason)s") % {"reason": reason})
     if standing.review_at is not None:
-        typer.echo(f"  review by: {standing.review_at:%Y-%m-%d}")
+        typer.echo("  " + say("review by: %(date)s") % {"date": f"{standing.review_at:%Y-%m-%d}"})
     if standing.history:
         seen = ", ".join(f"{label('conduct', k, lang)} × {n}" for k, n in standing.history.items())
-        typer.echo(f"  history: {seen}")
+        typer.echo("  " + say("history: %(events)s") % {"events": seen})
     if standing.pending_recommendation:
         rec = standing.pending_recommendation
-        percent = f" {rec['percent']}%" if rec["percent"] else ""
-        typer.echo(f"  pending recommendation {rec['id']}: {label('levels', rec['level'], lang)}"
-                   f"{percent} (not in force until a supervisor approves it)")  # fmt: skip
+        level = label("levels", rec["level"], lang) + (
+            f" {rec['percent']}%" if rec["percent"] else ""
+        )
+        text = say(
+            "pending recommendation %(id)s: %(level)s (not in force until a supervisor approves it)"
+        )
+        typer.echo("  " + text % {"id": rec["id"], "level": level})
 
 
 @clients_app.command("export")
