@@ -106,7 +106,7 @@ def weigh_emotions(
             elif hit.first in covered and hit.last in covered:
                 continue
             covered.update(range(hit.first, hit.last + 1))
-            if label == "frustration" and _revisited(reading, hit):
+            if label == "frustration" and reading.within("revisit", hit):
                 continue  # "przyjdę znowu", "I'll come again": a wish to return, not "again!"
             if reading.negated(hit, reach=2, denials=False):
                 # "nie jestem zadowolony", "not happy": satisfaction denied is disappointment;
@@ -144,17 +144,6 @@ def weigh_emotions(
                 for hit, label in cited[name]:
                     evidence.append(reading.evidence(hit, label))
     return scores, evidence
-
-
-def _revisited(reading: Reading, hit: Hit) -> bool:
-    # The frustration cue is a word of a "come again" phrase.
-    return any(
-        cue.first <= hit.first and hit.last <= cue.last
-        for cue in reading.cues("revisit", hit.first - _LONGEST_REVISIT, hit.last)
-    )
-
-
-_LONGEST_REVISIT = 6  # words in the longest "revisit" phrase, gaps included
 
 
 def _shortness(hit: Hit) -> int:

@@ -74,6 +74,13 @@ class Reading:
                 best, best_distance = cue, distance
         return best
 
+    def within(self, marker: str, hit: Hit) -> bool:
+        """True when a ``marker`` cue spans ``hit`` ("again" inside "I'll come again")."""
+        return any(
+            cue.first <= hit.first and hit.last <= cue.last
+            for cue in self.cues(marker, hit.first - _LONGEST_CUE, hit.last)
+        )
+
     def in_clause(self, marker: str, hit: Hit) -> bool:
         """True when a ``marker`` cue is in the same clause as ``hit`` (and not the hit itself)."""
         if marker not in self.markers:
