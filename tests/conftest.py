@@ -39,3 +39,20 @@ def _load_validators() -> dict[str, Any]:
 def contract() -> dict[str, Any]:
     """JSON Schema validators of the public contracts: "analysis", "assist", "assist-request"."""
     return _load_validators()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """Stop at once when a compiled engine module is older than its source: the tests would
+    run the old code (an editable install compiles once; edits need `pip install -e .`)."""
+    import importlib.machinery
+
+    engine = Path(__file__).resolve().parents[1] / "src" / "calmdesk" / "engine"
+    for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+        for compiled in engine.glob(f"*{suffix}"):
+            source = compiled.with_name(compiled.name.removesuffix(suffix) + ".py")
+            if source.is_file() and source.stat().st_mtime > compiled.stat().st_mtime:
+                pytest.exit(
+                    f"{source.name} changed after it was compiled: run `pip install -e .` "
+                    "(or set CALMDESK_PURE_PYTHON=1 for that install to run plain Python)",
+                    returncode=4,
+                )

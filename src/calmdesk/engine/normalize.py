@@ -144,12 +144,14 @@ class _Tables:
                 simple.append(code)
                 if folded != ch and code > 0x7F:
                     table[code] = folded
-        self.table = table
         self.complex = re.compile("[^" + _char_class(simple) + "]")
-        # The same map as a list indexed by code point, for the characters below _LISTED:
-        # str.translate looks a list up much faster than a dict (no hashing of each code).
-        self.listed: list[int | str] = [table.get(code, code) for code in range(_LISTED)]
-        self.beyond = re.compile(f"[^\\x00-{chr(_LISTED - 1)}]")
+        # The map as a list indexed by code point, up to the last fast range: str.translate
+        # reads a list several times faster than a dict, where every character that is not a
+        # key costs a raised and cleared KeyError.
+        listed: list[int | str] = list(range(_FAST_RANGES[-1][1]))
+        for code, folded in table.items():
+            listed[code] = folded
+        self.listed = listed
 
 
 def _char_class(codes: list[int]) -> str:
@@ -166,7 +168,6 @@ def _char_class(codes: list[int]) -> str:
 
 
 _TABLES: _Tables | None = None
-_LISTED = 0x2C00  # code points mapped by the list table: Latin, Greek, Cyrillic, punctuation
 _new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 
 
@@ -185,9 +186,7 @@ def fold(text: str) -> Folded:
     tables = _TABLES or _tables()
     if tables.complex.search(text) is None:
         # Lower-casing first leaves the table only the non-ASCII letters to map.
-        lowered = text.lower()
-        table = tables.listed if tables.beyond.search(lowered) is None else tables.table
-        return _new(Folded, (lowered.translate(table), text, None, None))
+        return _new(Folded, (text.lower().translate(tables.listed), text, None, None))
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -218,17 +217,17 @@ def fold_many(texts: Sequence[str]) -> list[Folded]:
         return [fold(text) for text in texts]
     # Lower-casing is the same per text as over the joined string: "\x00" is not a cased
     # letter, so a final sigma stays final.
-    lowered = joined.lower()
-    table = tables.listed if tables.beyond.search(lowered) is None else tables.table
     return [
         _new(Folded, (text, original, None, None))
-        for text, original in zip(lowered.translate(table).split("\x00"), texts, strict=True)
+        for text, original in zip(
+            joined.lower().translate(tables.listed).split("\x00"), texts, strict=True
+        )
     ]
 
 
-_LEET = str.maketrans(
-    {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"}
-)
+_LEET: list[int | str] = list(range(128))  # a list, for the reason given in _Tables
+for _sign, _letter in zip("013457@$", "oieastas", strict=True):
+    _LEET[ord(_sign)] = _letter
 _RUN3 = re.compile(r"(\w)\1{2,}")
 _RUN2 = re.compile(r"(\w)\1+")
 
