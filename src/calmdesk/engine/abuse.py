@@ -8,7 +8,7 @@ and negation then raise or lower it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.lexicon import Hit
@@ -37,19 +37,29 @@ _CATEGORY_SET = frozenset(ABUSE_CATEGORIES)
 _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class AbuseFindings:
     """Rule confidences per category, strong categories, target and evidence."""
 
-    categories: dict[str, float] = field(default_factory=_NO_ABUSE.copy)
-    strong: set[str] = field(default_factory=set)
-    directed_at_staff: bool = False
-    addressed: bool = False
-    evidence: list[Evidence] = field(default_factory=list)
-    discounted: bool = False
+    categories: dict[str, float]
+    strong: set[str]
+    directed_at_staff: bool
+    addressed: bool
+    evidence: list[Evidence]
+    discounted: bool
     """An abusive word was negated here ("nie jesteś idiotą") and so not counted."""
-    targets: set[str] = field(default_factory=set)
+    targets: set[str]
     """Whom the abusive words were aimed at: "staff", "object", "third", "none"."""
+
+    # Written out: a generated __init__ would run as interpreted code (see findings.Findings).
+    def __init__(self, addressed: bool = False) -> None:
+        self.categories = _NO_ABUSE.copy()
+        self.strong = set()
+        self.directed_at_staff = False
+        self.addressed = addressed
+        self.evidence = []
+        self.discounted = False
+        self.targets = set()
 
     @property
     def at_things(self) -> bool:

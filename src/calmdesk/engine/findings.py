@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
@@ -12,7 +12,7 @@ _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 _NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Findings:
     """Rule-based reading of one message.
 
@@ -22,16 +22,40 @@ class Findings:
     intensifiers and repetition cues.
     """
 
-    categories: dict[str, float] = field(default_factory=_NO_ABUSE.copy)
-    strong: set[str] = field(default_factory=set)
-    directed_at_staff: bool = False
-    emotions: dict[str, float] = field(default_factory=_NO_EMOTION.copy)
-    intensity: float = 0.0
-    intents: list[str] = field(default_factory=list)
-    evidence: list[Evidence] = field(default_factory=list)
-    discounted: bool = False
+    categories: dict[str, float]
+    strong: set[str]
+    directed_at_staff: bool
+    emotions: dict[str, float]
+    intensity: float
+    intents: list[str]
+    evidence: list[Evidence]
+    discounted: bool
     """The rules read an abusive word as negated ("I'm not calling you an idiot"): a model
     that sees only the word should not flag the message on its own. (Words said of a thing are
     not discounted this way: on the validation splits that cost 2.6 OLID macro-F1 points.)"""
-    at_things: bool = False
+    at_things: bool
     """Every abusive word the rules counted was said of a thing ("ta cholerna pralka")."""
+
+    # Written out rather than generated: compiled by mypyc (setup.py), a generated __init__
+    # would run as interpreted code for every message.
+    def __init__(
+        self,
+        categories: dict[str, float] | None = None,
+        strong: set[str] | None = None,
+        directed_at_staff: bool = False,
+        emotions: dict[str, float] | None = None,
+        intensity: float = 0.0,
+        intents: list[str] | None = None,
+        evidence: list[Evidence] | None = None,
+        discounted: bool = False,
+        at_things: bool = False,
+    ) -> None:
+        self.categories = _NO_ABUSE.copy() if categories is None else categories
+        self.strong = set() if strong is None else strong
+        self.directed_at_staff = directed_at_staff
+        self.emotions = _NO_EMOTION.copy() if emotions is None else emotions
+        self.intensity = intensity
+        self.intents = [] if intents is None else intents
+        self.evidence = [] if evidence is None else evidence
+        self.discounted = discounted
+        self.at_things = at_things

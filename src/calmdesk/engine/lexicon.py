@@ -8,10 +8,12 @@ once per process on first use and every word form it meets is looked up once (ca
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
+from itertools import accumulate
 from operator import itemgetter
 from typing import NamedTuple, cast
 
@@ -54,6 +56,9 @@ _GAP = "…"
 _MAX_GAP = 3
 _CACHE_LIMIT = 200_000
 _NONE: frozenset[int] = frozenset()
+# A character that deleet() or masking changes, or a letter stretched three times or more
+# (what makes lookup() try several forms of a word): normalize's _LEET and _RUN3 together.
+_SPECIAL = re.compile(r"[013457@$*]|(\w)\1{2,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,21 +188,30 @@ class Lexicon:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        if "*" in key or deleet(key) != key or has_stretch(key):
+        special = "*" in key or deleet(key) != key or has_stretch(key)
+        return self._look_up(key, special, bool(self._roots) and self._has_root(key))
+
+    def _look_up(self, key: str, special: bool, rooted: bool) -> frozenset[int]:
+        # A word not in the cache: ``special`` when it has leetspeak, stretching or masking,
+        # ``rooted`` when a root occurs in it.
+        if special:
             result = self._lookup_forms(key)
         else:
-            # Most new words: no leetspeak, stretching or masking, so one form to look up.
+            # Most new words: one form to look up.
             atoms = self._stems.match(key)
             exact = self._exact.get(key)
             if exact:
                 atoms |= exact
-            if self._roots and self._any_root().search(key) is not None:
+            if rooted:
                 atoms.update(atom for root, atom in self._roots if root in key)
             result = frozenset(atoms) if atoms else _NONE
         if len(self._cache) >= _CACHE_LIMIT:
             self._cache.clear()
         self._cache[key] = result
         return result
+
+    def _has_root(self, key: str) -> bool:
+        return self._any_root().search(key) is not None
 
     def _lookup_forms(self, key: str) -> frozenset[int]:
         forms = [key]
@@ -372,10 +386,13 @@ class Lexicon:
         # Words met for the first time: their atoms, and the plan of what they can start,
         # built once per distinct set of atoms, in token order.
         plans: list[Plan | tuple[()]] = []
-        for key in keys:
+        special, rooted = self._marked(keys)
+        for i, key in enumerate(keys):
             plan = self._starting.get(key)
             if plan is None:
-                atoms = self.lookup(key)
+                atoms = self._cache.get(key)
+                if atoms is None:
+                    atoms = self._look_up(key, i in special, i in rooted)
                 plan = ()
                 if atoms:
                     plan = self._plans.get(atoms) or self._plan(atoms)
@@ -387,6 +404,24 @@ class Lexicon:
                 self._starting[key] = plan
             plans.append(plan)
         return plans
+
+    def _marked(self, keys: Sequence[str]) -> tuple[set[int], set[int]]:
+        """Indices of the words of ``keys`` with leetspeak, masking or stretched letters, and
+        of those in which a root occurs: one search over the words joined, not one per word."""
+        joined = "\x00".join(keys)
+        if len(keys) < 2 or joined.count("\x00") != len(keys) - 1:
+            special = {i for i, key in enumerate(keys) if "*" in key or deleet(key) != key}
+            special.update(i for i, key in enumerate(keys) if has_stretch(key))
+            rooted = {i for i, key in enumerate(keys) if self._roots and self._has_root(key)}
+            return special, rooted
+        ends = list(accumulate(len(key) + 1 for key in keys))
+        special = {bisect_right(ends, m.start()) for m in _SPECIAL.finditer(joined)}
+        rooted = (
+            {bisect_right(ends, m.start()) for m in self._any_root().finditer(joined)}
+            if self._roots
+            else set()
+        )
+        return special, rooted
 
     def _plan(self, atoms: frozenset[int]) -> Plan:
         # What a word with these atoms can start, merged once per distinct set of atoms. Single

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import partial
 
 from calmdesk.engine.analysis import Evidence
@@ -13,15 +13,29 @@ from calmdesk.engine.normalize import Folded, fold
 from calmdesk.engine.tokens import Tokens, tokenize
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class Reading:
     """Hits of the lexicons on one message; ``markers`` holds context cues by marker name."""
 
     folded: Folded
     tokens: Tokens
-    hits: list[Hit] = field(default_factory=list)
-    markers: dict[str, list[Hit]] = field(default_factory=dict)
-    _firsts: dict[str, list[int]] = field(default_factory=dict)
+    hits: list[Hit]
+    markers: dict[str, list[Hit]]
+    _firsts: dict[str, list[int]]
+
+    # Written out: a generated __init__ would run as interpreted code (see findings.Findings).
+    def __init__(
+        self,
+        folded: Folded,
+        tokens: Tokens,
+        hits: list[Hit] | None = None,
+        markers: dict[str, list[Hit]] | None = None,
+    ) -> None:
+        self.folded = folded
+        self.tokens = tokens
+        self.hits = [] if hits is None else hits
+        self.markers = {} if markers is None else markers
+        self._firsts = {}
 
     def cues(self, marker: str, low: int, high: int) -> Sequence[Hit]:
         """``marker`` cues starting at word ``low`` to ``high`` (inclusive), in text order.
@@ -136,7 +150,7 @@ def read(text: str, lexicons: Sequence[Lexicon]) -> Reading:
     markers: dict[str, list[Hit]] = {}
     for lexicon in lexicons:
         lexicon.scan(tokens, hits, markers)
-    return Reading(folded, tokens, hits, markers, {})
+    return Reading(folded, tokens, hits, markers)
 
 
 def abuse_word_test(lexicons: Sequence[Lexicon]) -> Callable[[str], bool]:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import accumulate, chain, compress
-from operator import attrgetter
 from typing import cast
 
 from calmdesk.engine.abuse import weigh_abuse
@@ -191,7 +190,7 @@ def _weigh(
             wanted.append(hit)
             if label == "praise":
                 praised = True
-    reading = Reading(folded, tokens, hits, markers, {})
+    reading = Reading(folded, tokens, hits, markers)
     if abusive or "compliment" in markers:
         abuse = weigh_abuse(reading, abusive)
         categories = abuse.categories
@@ -248,17 +247,15 @@ _NO_MARKERS: dict[str, list[Hit]] = {}
 _NOTHING: tuple[Findings, bool] = (Findings(), False)
 
 
-_EVIDENCE_ORDER = attrgetter("start", "end", "label")
-
-
 def _ordered(evidence: list[Evidence]) -> list[Evidence]:
+    # By start, end and label, each once. Evidence tuples compare as (start, end, text, label),
+    # and the text is the original's [start:end], so the tuples' own order is that order (a
+    # C-level sort, with no key function) and repeats end up side by side.
     if len(evidence) < 2:
         return evidence
-    seen: set[tuple[int, int, str]] = set()
-    unique = []
-    for item in sorted(evidence, key=_EVIDENCE_ORDER):
-        key = (item.start, item.end, item.label)
-        if key not in seen:
-            seen.add(key)
+    ordered = sorted(evidence)
+    unique = [ordered[0]]
+    for item in ordered[1:]:
+        if item != unique[-1]:
             unique.append(item)
     return unique

@@ -32,6 +32,7 @@ _SPACED = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
 # for the letter before it, which is much faster than trying a look-behind at every position.
 _HINT = re.compile(r"[.\-_·• ](?<=(?<![^\W_])[^\W_][.\-_·• ])[^\W_][.\-_·• ][^\W_](?![^\W_])")
 _MAX_SPELLED = 16
+_NO_INDICES: frozenset[int] = frozenset()
 _SEPARATORS = re.compile(r"[.\-_·•]")
 
 
@@ -129,15 +130,20 @@ def tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
         # Three single letters or digits with separators between, as _HINT finds them.
         padded = b"o" + classes + b"o"
         if (
-            b"swswsws" in padded
-            or b"swswswo" in padded
-            or b"owswsws" in padded
-            or b"owswswo" in padded
+            padded.find(b"swswsws") != -1
+            or padded.find(b"swswswo") != -1
+            or padded.find(b"owswsws") != -1
+            or padded.find(b"owswswo") != -1
         ):
             joined = _joins(text, is_word)
             if joined:
                 return _tokenize_joined(text, joined)
-    marked = data.translate(_WORD_OR_BREAK).decode("ascii")
+    return _marked_words(text, data.translate(_WORD_OR_BREAK).decode("ascii"))
+
+
+def _marked_words(text: str, marked: str) -> Tokens:
+    # The words of an ASCII ``text`` whose characters are mapped by _WORD_OR_BREAK to word
+    # characters, "\n" (a clause break) or " " (``marked``).
     keys = marked.split()  # clause breaks ("\n") are white space too
     # With no break before the last word, every word is in the first clause.
     clauses = _clauses(marked) if "\n" in marked.rstrip() else [0] * len(keys)
@@ -173,17 +179,23 @@ def tokenize_ascii_many(texts: Sequence[str], is_word: Callable[[str], bool]) ->
             index = bisect_right(ends, at)
             alone.add(index)
             at = classes.find(b"wswsw", ends[index])
-    if "@" in joined or "$" in joined or "*" in joined:
-        alone.update(i for i, text in enumerate(texts) if "@" in text or "$" in text or "*" in text)
+    symbols = (
+        {i for i, text in enumerate(texts) if "@" in text or "$" in text or "*" in text}
+        if "@" in joined or "$" in joined or "*" in joined
+        else _NO_INDICES
+    )
     parts = data.translate(_WORD_OR_BREAK_OR_NUL).decode("ascii").split("\x00")
     out: list[Tokens] = []
     append = out.append
     for i, part in enumerate(parts):
         if alone and i in alone:
             append(tokenize_ascii(texts[i], is_word))
-            continue
-        keys = part.split()
-        append(Tokens(texts[i], keys, _clauses(part) if "\n" in part.rstrip() else [0] * len(keys)))
+        elif symbols and i in symbols:
+            append(_marked_words(texts[i], part))
+        else:
+            keys = part.split()
+            clauses = _clauses(part) if "\n" in part.rstrip() else [0] * len(keys)
+            append(Tokens(texts[i], keys, clauses))
     return out
 
 
