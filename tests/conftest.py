@@ -46,13 +46,18 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     run the old code (an editable install compiles once; edits need `pip install -e .`)."""
     import importlib.machinery
 
-    engine = Path(__file__).resolve().parents[1] / "src" / "calmdesk" / "engine"
+    src = Path(__file__).resolve().parents[1] / "src"
+    engine = src / "calmdesk" / "engine"
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
-        for compiled in engine.glob(f"*{suffix}"):
-            source = compiled.with_name(compiled.name.removesuffix(suffix) + ".py")
-            if source.is_file() and source.stat().st_mtime > compiled.stat().st_mtime:
-                pytest.exit(
-                    f"{source.name} changed after it was compiled: run `pip install -e .` "
-                    "(or set CALMDESK_PURE_PYTHON=1 for that install to run plain Python)",
-                    returncode=4,
-                )
+        # mypyc puts the code of every compiled module in one library, rebuilt whenever a
+        # module changes; each module's own file only points at it.
+        for library in src.glob(f"calmdesk_engine__mypyc{suffix}"):
+            built = library.stat().st_mtime
+            for compiled in engine.glob(f"*{suffix}"):
+                source = compiled.with_name(compiled.name.removesuffix(suffix) + ".py")
+                if source.is_file() and source.stat().st_mtime > built:
+                    pytest.exit(
+                        f"{source.name} changed after it was compiled: run `pip install -e .` "
+                        "(or set CALMDESK_PURE_PYTHON=1 for that install to run plain Python)",
+                        returncode=4,
+                    )
