@@ -15,7 +15,7 @@ from functools import cache
 from importlib.resources import files
 from itertools import accumulate
 from operator import itemgetter
-from typing import NamedTuple, cast
+from typing import cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet, has_stretch
@@ -84,16 +84,22 @@ Plan = tuple[
 ]
 
 
-class Hit(NamedTuple):
+class Hit:
     """An entry found in a message, on tokens ``first`` to ``last`` (inclusive).
 
-    A named tuple rather than a frozen dataclass: messages create many hits, and tuples are
-    the cheapest immutable records to build.
+    A plain class with an __init__ written out: compiled by mypyc (setup.py), it is built and
+    read as a C struct, where a named tuple costs a Python-level call to build.
     """
 
-    entry: Entry
-    first: int
-    last: int
+    __slots__ = ("entry", "first", "last")
+
+    def __init__(self, entry: Entry, first: int, last: int) -> None:
+        self.entry = entry
+        self.first = first
+        self.last = last
+
+    def __repr__(self) -> str:
+        return f"Hit({self.entry.label!r}, {self.first}, {self.last})"
 
 
 class Lexicon:
@@ -302,7 +308,6 @@ class Lexicon:
         """:meth:`scan` given the words of ``tokens`` that start something: ``found`` holds
         (word index, plan) pairs in token order (most words start nothing and are left out)."""
         keys = tokens.keys
-        new = tuple.__new__  # Hit(...) without the named tuple's Python-level __new__
         atoms_of = self._cache.get
         atoms_per: list[frozenset[int]] | None = None
         last = len(keys) - 1
@@ -310,16 +315,16 @@ class Lexicon:
             singles, single_hits, single_cues, seconds, pairs, gapped = plan
             if markers is None:
                 for entry in singles:
-                    hits.append(new(Hit, (entry, i, i)))
+                    hits.append(Hit(entry, i, i))
             else:
                 for entry in single_hits:
-                    hits.append(new(Hit, (entry, i, i)))
+                    hits.append(Hit(entry, i, i))
                 for label, entry in single_cues:
                     cues = markers.get(label)
                     if cues is None:
-                        markers[label] = [new(Hit, (entry, i, i))]
+                        markers[label] = [Hit(entry, i, i)]
                     else:
-                        cues.append(new(Hit, (entry, i, i)))
+                        cues.append(Hit(entry, i, i))
             paired = False
             if seconds and i < last:
                 # Phrases by their first two words: most never find their second word next.

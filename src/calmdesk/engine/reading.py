@@ -53,8 +53,12 @@ class Reading:
 
     def evidence(self, hit: Hit, label: str) -> Evidence:
         """Evidence for ``hit`` under ``label``, with offsets into the original text."""
-        start, end = self.folded.span(self.tokens.span(hit.first)[0], self.tokens.span(hit.last)[1])
-        return _new(Evidence, (start, end, self.folded.original[start:end], label))
+        start = self.tokens.span(hit.first)[0]
+        end = self.tokens.span(hit.last)[1]
+        folded = self.folded
+        if folded.starts is not None:  # folding moved characters: map back to the original
+            start, end = folded.span(start, end)
+        return _new(Evidence, (start, end, folded.original[start:end], label))
 
     def near(
         self, marker: str, hit: Hit, before: int, after: int, *, phrase: bool = False

@@ -72,9 +72,8 @@ class Tokens:
         # between two words: each word is the first occurrence of its key after the previous.
         spans = []
         end = 0
-        find = text.find
         for key in self.keys:
-            start = find(key, end)
+            start = text.find(key, end)  # a C call when compiled; no bound method
             end = start + len(key)
             spans.append((start, end))
         return spans
