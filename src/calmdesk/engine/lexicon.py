@@ -279,10 +279,9 @@ class Lexicon:
         keys = tokens.keys
         if not keys:
             return
-        plans = self.plans(keys)
-        self.scan_plans(tokens, [(i, plan) for i, plan in enumerate(plans) if plan], hits, markers)
+        self.scan_plans(tokens, self.plans(keys), 0, hits, markers)
 
-    def plans(self, keys: Sequence[str]) -> Sequence[Plan | tuple[()]]:
+    def plans(self, keys: Sequence[str]) -> tuple[Plan | tuple[()], ...]:
         """What each word of ``keys`` can start (``()`` for nothing), in one C-level call for
         words seen before; words never seen are looked up once."""
         starting = self._starting
@@ -295,24 +294,28 @@ class Lexicon:
                 try:
                     return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
                 except KeyError:
-                    return self._new_plans(keys)
-        return self._new_plans(keys)
+                    pass
+        return tuple(self._new_plans(keys))
 
     def scan_plans(
         self,
         tokens: Tokens,
-        found: Sequence[tuple[int, Plan]],
+        plans: tuple[Plan | tuple[()], ...],
+        offset: int,
         hits: list[Hit],
         markers: dict[str, list[Hit]] | None,
     ) -> None:
-        """:meth:`scan` given the words of ``tokens`` that start something: ``found`` holds
-        (word index, plan) pairs in token order (most words start nothing and are left out)."""
+        """:meth:`scan` given the plans of the words of ``tokens``: ``plans[offset + i]`` is
+        what word ``i`` can start (a batch's texts share one sequence of plans)."""
         keys = tokens.keys
         atoms_of = self._cache.get
         atoms_per: list[frozenset[int]] | None = None
         last = len(keys) - 1
-        for i, plan in found:
-            singles, single_hits, single_cues, seconds, pairs, gapped = plan
+        for i in range(len(keys)):
+            found = plans[offset + i]
+            if not found:  # most words start nothing
+                continue
+            singles, single_hits, single_cues, seconds, pairs, gapped = found
             if markers is None:
                 for entry in singles:
                     hits.append(Hit(entry, i, i))

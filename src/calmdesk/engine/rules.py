@@ -8,7 +8,7 @@ the same results. The detectors live in ``abuse``, ``emotion`` and ``intents``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from itertools import accumulate, chain, compress
+from itertools import chain
 from typing import cast
 
 from calmdesk.engine.abuse import weigh_abuse
@@ -16,7 +16,7 @@ from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.emotion import text_intensity, weigh_emotions, without_cues
 from calmdesk.engine.findings import Findings
 from calmdesk.engine.intents import plain_intents, weigh_intents
-from calmdesk.engine.lexicon import Hit, Lexicon, Plan, lexicon
+from calmdesk.engine.lexicon import Hit, Lexicon, lexicon
 from calmdesk.engine.normalize import Folded, fold_many
 from calmdesk.engine.reading import Reading, abuse_word_test
 from calmdesk.engine.tokens import Tokens, tokenize, tokenize_ascii_many
@@ -101,51 +101,24 @@ def _find_group(
         for i, f in enumerate(done):
             if not f.text.isascii():
                 tokens[i] = tokenize(f, is_word)
-    # Every word of the group looked up in each lexicon at once; each text then gets the
-    # (word index, plan) pairs of its words that start something.
+    # Every word of the group looked up in each lexicon at once; each text then reads the
+    # plans of its own words (most words start nothing and cost one test).
     keys = list(chain.from_iterable(t.keys for t in tokens))
-    ends = list(accumulate(len(t.keys) for t in tokens))
-    starting: list[dict[int, list[tuple[int, Plan]]]] = []
-    for lex in lexicons:
-        plans = lex.plans(keys)
-        per_text: dict[int, list[tuple[int, Plan]]] = {}
-        owner = start = 0
-        found: list[tuple[int, Plan]] = []
-        for j in compress(range(len(plans)), plans):  # the words that start something
-            if j >= ends[owner]:
-                while j >= ends[owner]:
-                    start = ends[owner]
-                    owner += 1
-                found = per_text[owner] = []
-            elif not found:
-                found = per_text[owner] = []
-            found.append((j - start, cast(Plan, plans[j])))
-        starting.append(per_text)
+    plans = [lex.plans(keys) for lex in lexicons]
     results: list[tuple[Findings, bool]] = []
     append = results.append
-    if len(lexicons) == 1:  # a long message: its own language's lexicon
-        (lex,), (per_text,) = lexicons, starting
-        for i, text in enumerate(texts):
-            own = per_text.get(i)
-            if own is None:
-                append(_nothing_found(text, tokens[i]))
-                continue
-            hits: list[Hit] = []
-            markers: dict[str, list[Hit]] = {}
-            lex.scan_plans(tokens[i], own, hits, markers)
-            append(_weigh(text, done[i], tokens[i], hits, markers))
-        return results
+    offset = 0
     for i, text in enumerate(texts):
-        hits = []
-        markers = {}
-        for lex, per_text in zip(lexicons, starting, strict=True):
-            own = per_text.get(i)
-            if own is not None:
-                lex.scan_plans(tokens[i], own, hits, markers)
+        words = tokens[i]
+        hits: list[Hit] = []
+        markers: dict[str, list[Hit]] = {}
+        for lex, planned in zip(lexicons, plans, strict=True):
+            lex.scan_plans(words, planned, offset, hits, markers)
+        offset += len(words.keys)
         if hits or markers:
-            append(_weigh(text, done[i], tokens[i], hits, markers))
+            append(_weigh(text, done[i], words, hits, markers))
         else:
-            append(_nothing_found(text, tokens[i]))
+            append(_nothing_found(text, words))
     return results
 
 
