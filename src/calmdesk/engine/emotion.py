@@ -53,7 +53,7 @@ def text_intensity(text: str, intensifiers: int) -> float:
     """:func:`intensity` of the original ``text`` with ``intensifiers`` intensifier cues."""
     score = 0.0
     sample = text[:_SAMPLE] if len(text) > _SAMPLE else text
-    if not sample.islower():  # a quick pass for the usual message with no capitals to weigh
+    if not sample.islower() and _maybe_capitals(sample):
         split = sample.split()
         # Words in capitals are rare: find them first (in C), count the others only if needed.
         upper = list(filter(str.isupper, split))
@@ -74,6 +74,22 @@ def text_intensity(text: str, intensifiers: int) -> float:
     if intensifiers:
         score += 0.2 * intensifiers
     return score if score < 1.0 else 1.0
+
+
+def _maybe_capitals(sample: str) -> bool:
+    """False when ``sample`` has no word of three or more characters without a lower-case
+    letter, so no word in capitals to count: one byte translation and one search instead of
+    splitting every message into words. Bytes of non-ASCII characters all count as "x" (not
+    lower-case), which can only send more messages to the count."""
+    return sample.encode("utf-8", "surrogatepass").translate(_NOT_LOWER).find(b"xxx") != -1
+
+
+# UTF-8 bytes to " " (an ASCII lower-case letter or white space: what no word in capitals has)
+# or "x" (anything else).
+_NOT_LOWER = bytes(
+    ord(" " if code < 128 and (chr(code).islower() or chr(code).isspace()) else "x")
+    for code in range(256)
+)
 
 
 def detect_emotions(reading: Reading, abuse: dict[str, float]) -> EmotionFindings:
