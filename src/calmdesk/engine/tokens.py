@@ -125,19 +125,23 @@ def tokenize_ascii(text: str, is_word: Callable[[str], bool]) -> Tokens:
     # character.
     data = text.encode("ascii")
     classes = data.translate(_HINT_CLASSES)
-    if classes.find(b"wswsw") != -1:  # find() is cheaper than "in" on bytes
-        # Three single letters or digits with separators between, as _HINT finds them.
-        padded = b"o" + classes + b"o"
-        if (
-            padded.find(b"swswsws") != -1
-            or padded.find(b"swswswo") != -1
-            or padded.find(b"owswsws") != -1
-            or padded.find(b"owswswo") != -1
-        ):
-            joined = _joins(text, is_word)
-            if joined:
-                return _tokenize_joined(text, joined)
+    if classes.find(b"wswsw") != -1 and _spelled_out(classes):  # find() is cheaper than "in"
+        joined = _joins(text, is_word)
+        if joined:
+            return _tokenize_joined(text, joined)
     return _marked_words(text, data.translate(_WORD_OR_BREAK).decode("ascii"))
+
+
+def _spelled_out(classes: bytes) -> bool:
+    """Whether a text whose bytes map to ``classes`` by _HINT_CLASSES has three single letters
+    or digits with separators between, as _HINT finds them."""
+    padded = b"o" + classes + b"o"
+    return (
+        padded.find(b"swswsws") != -1
+        or padded.find(b"swswswo") != -1
+        or padded.find(b"owswsws") != -1
+        or padded.find(b"owswswo") != -1
+    )
 
 
 def _marked_words(text: str, marked: str) -> Tokens:
@@ -176,7 +180,8 @@ def tokenize_ascii_many(texts: Sequence[str], is_word: Callable[[str], bool]) ->
         ends = list(accumulate(len(text) + 1 for text in texts))
         while at != -1:
             index = bisect_right(ends, at)
-            alone.add(index)
+            if _spelled_out(classes[ends[index] - len(texts[index]) - 1 : ends[index] - 1]):
+                alone.add(index)
             at = classes.find(b"wswsw", ends[index])
     symbols = (
         {i for i, text in enumerate(texts) if "@" in text or "$" in text or "*" in text}
