@@ -56,9 +56,12 @@ _GAP = "…"
 _MAX_GAP = 3
 _CACHE_LIMIT = 200_000
 _NONE: frozenset[int] = frozenset()
-# A character that deleet() or masking changes, or a letter stretched three times or more
-# (what makes lookup() try several forms of a word): normalize's _LEET and _RUN3 together.
-_SPECIAL = re.compile(r"[013457@$*]|(\w)\1{2,}")
+# What makes lookup() try several forms of a word: a character that deleet() or masking
+# changes, or a letter stretched three times or more (normalize's _LEET and _RUN3). Two
+# searches, each several times faster than one with both: in a word, a character three times
+# in a row is a stretched letter or one of the characters of the first.
+_LEET_OR_MASK = re.compile(r"[013457@$*]")
+_THREE_IN_A_ROW = re.compile(r"(.)\1\1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -423,7 +426,8 @@ class Lexicon:
             rooted = {i for i, key in enumerate(keys) if self._roots and self._has_root(key)}
             return special, rooted
         ends = list(accumulate(len(key) + 1 for key in keys))
-        special = {bisect_right(ends, m.start()) for m in _SPECIAL.finditer(joined)}
+        special = {bisect_right(ends, m.start()) for m in _LEET_OR_MASK.finditer(joined)}
+        special.update(bisect_right(ends, m.start()) for m in _THREE_IN_A_ROW.finditer(joined))
         rooted = (
             {bisect_right(ends, m.start()) for m in self._any_root().finditer(joined)}
             if self._roots
