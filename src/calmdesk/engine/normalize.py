@@ -16,7 +16,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
-from typing import NamedTuple, cast
+from typing import cast
 
 import numpy as np
 
@@ -106,18 +106,31 @@ def fold_char(ch: str) -> str:
     return "".join(out)
 
 
-class Folded(NamedTuple):
+class Folded:
     """A folded text and the way back to the original.
 
     ``starts[i]``/``ends[i]`` give the original span of folded character ``i``; both are None
     when folding kept every character in place (the common case), so spans map to themselves.
-    A named tuple: one is made for every message, and tuples are the cheapest immutable records.
+    A plain class with a written-out __init__: compiled by mypyc (setup.py), one is built for
+    every message as a C struct.
     """
 
-    text: str
-    original: str
-    starts: list[int] | None = None
-    ends: list[int] | None = None
+    __slots__ = ("ends", "original", "starts", "text")
+
+    def __init__(
+        self,
+        text: str,
+        original: str,
+        starts: list[int] | None = None,
+        ends: list[int] | None = None,
+    ) -> None:
+        self.text = text
+        self.original = original
+        self.starts = starts
+        self.ends = ends
+
+    def __repr__(self) -> str:
+        return f"Folded({self.text!r}, {self.original!r})"
 
     def span(self, start: int, end: int) -> tuple[int, int]:
         """Original ``(start, end)`` of the folded span ``[start, end)``."""
@@ -182,7 +195,6 @@ def _char_class(codes: list[int]) -> str:
 
 
 _TABLES: _Tables | None = None
-_new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 
 
 def _tables() -> _Tables:
@@ -196,11 +208,11 @@ def _tables() -> _Tables:
 def fold(text: str) -> Folded:
     """Fold ``text`` for matching, keeping the map back to original offsets."""
     if text.isascii():
-        return _new(Folded, (text.lower(), text, None, None))
+        return Folded(text.lower(), text)
     tables = _TABLES or _tables()
     if tables.complex.search(text) is None:
         # Lower-casing first leaves the table only the non-ASCII letters to map.
-        return _new(Folded, (text.lower().translate(tables.listed), text, None, None))
+        return Folded(text.lower().translate(tables.listed), text)
     chars: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -233,10 +245,7 @@ def fold_many(texts: Sequence[str]) -> list[Folded]:
         # Lower-casing is the same per text as over the joined string: "\x00" is not a cased
         # letter, so a final sigma stays final.
         folded = tables.fold_joined(joined.lower()).split("\x00")
-        return [
-            _new(Folded, (text, original, None, None))
-            for text, original in zip(folded, texts, strict=True)
-        ]
+        return [Folded(text, original) for text, original in zip(folded, texts, strict=True)]
     # A few texts hold characters that change length when folded: those one by one.
     complex_ = tables.complex.search
     out: list[Folded | None] = [None if complex_(text) is None else fold(text) for text in texts]

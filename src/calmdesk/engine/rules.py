@@ -84,9 +84,7 @@ def _find_group(
 ) -> list[tuple[Findings, bool]]:
     # Fold and split every text; texts that are all ASCII once folded (most, Polish and
     # Finnish ones too) are split as one batch.
-    folded = [
-        _new(Folded, (text.lower(), text, None, None)) if text.isascii() else None for text in texts
-    ]
+    folded = [Folded(text.lower(), text) if text.isascii() else None for text in texts]
     if None in folded:
         others = [i for i, f in enumerate(folded) if f is None]
         for i, f in zip(others, fold_many([texts[i] for i in others]), strict=True):
@@ -213,7 +211,6 @@ _ABUSE_LABELS = frozenset(ABUSE_CATEGORIES)
 _EMOTION_LABELS = frozenset(EMOTIONS)
 _INTENT_LABELS = frozenset(INTENTS)
 _NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
-_new = tuple.__new__  # Folded(...) without the named tuple's Python-level __new__
 # Placeholders of the result lists, each replaced before it is read.
 _NO_TOKENS = Tokens("", [], [])
 _NO_MARKERS: dict[str, list[Hit]] = {}
