@@ -85,8 +85,8 @@ def _find_group(
     # Fold and split every text; texts that are all ASCII once folded (most, Polish and
     # Finnish ones too) are split as one batch.
     folded = [Folded(text.lower(), text) if text.isascii() else None for text in texts]
-    if None in folded:
-        others = [i for i, f in enumerate(folded) if f is None]
+    others = [i for i, f in enumerate(folded) if f is None]
+    if others:
         for i, f in zip(others, fold_many([texts[i] for i in others]), strict=True):
             folded[i] = f
     done = cast(list[Folded], folded)

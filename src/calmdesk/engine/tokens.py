@@ -136,12 +136,11 @@ def _spelled_out(classes: bytes) -> bool:
     """Whether a text whose bytes map to ``classes`` by _HINT_CLASSES has three single letters
     or digits with separators between, as _HINT finds them."""
     padded = b"o" + classes + b"o"
-    return (
-        padded.find(b"swswsws") != -1
-        or padded.find(b"swswswo") != -1
-        or padded.find(b"owswsws") != -1
-        or padded.find(b"owswswo") != -1
-    )
+    return any(padded.find(pattern) != -1 for pattern in _SPELLED_OUT)
+
+
+# Three single letters or digits with separators between, bounded by separators or others.
+_SPELLED_OUT = (b"swswsws", b"swswswo", b"owswsws", b"owswswo")
 
 
 def _marked_words(text: str, marked: str) -> Tokens:
@@ -175,14 +174,17 @@ def tokenize_ascii_many(texts: Sequence[str], is_word: Callable[[str], bool]) ->
     # pattern spans two texts.
     alone: set[int] = set()
     classes = data.translate(_HINT_CLASSES)
-    at = classes.find(b"wswsw")
-    if at != -1:
+    if classes.find(b"wswsw") != -1:
+        # _spelled_out's patterns over the whole batch, padded like each text: "\x00" is "o".
+        padded = b"o" + classes + b"o"
         ends = list(accumulate(len(text) + 1 for text in texts))
-        while at != -1:
-            index = bisect_right(ends, at)
-            if _spelled_out(classes[ends[index] - len(texts[index]) - 1 : ends[index] - 1]):
+        for pattern in _SPELLED_OUT:
+            at = padded.find(pattern)
+            while at != -1:
+                # padded[at + 1] is the pattern's first letter, classes[at].
+                index = bisect_right(ends, at)
                 alone.add(index)
-            at = classes.find(b"wswsw", ends[index])
+                at = padded.find(pattern, ends[index])
     symbols = (
         {i for i, text in enumerate(texts) if "@" in text or "$" in text or "*" in text}
         if "@" in joined or "$" in joined or "*" in joined
