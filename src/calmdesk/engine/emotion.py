@@ -121,7 +121,8 @@ def weigh_emotions(
                 covered = counted[label] = set()
             elif hit.first in covered and hit.last in covered:
                 continue
-            covered.update(range(hit.first, hit.last + 1))
+            for word in range(hit.first, hit.last + 1):
+                covered.add(word)
             if label == "frustration" and reading.within("revisit", hit):
                 continue  # "przyjdę znowu", "I'll come again": a wish to return, not "again!"
             if reading.negated(hit, reach=2, denials=False):
@@ -134,7 +135,7 @@ def weigh_emotions(
             cited.setdefault(label, []).append((hit, label))
     if praised:
         scores["satisfaction"] = _combine(scores["satisfaction"], _SATISFACTION_FROM_PRAISE)
-    if max(abuse.values(), default=0.0) >= 0.5:
+    if any(weight >= 0.5 for weight in abuse.values()):
         for category, weight in abuse.items():
             if weight >= 0.5 and _ANGER_FROM_ABUSE[category]:
                 scores["anger"] = _combine(scores["anger"], _ANGER_FROM_ABUSE[category])
