@@ -289,15 +289,15 @@ class Lexicon:
         words seen before; words never seen are looked up once."""
         starting = self._starting
         if len(keys) > 1:
+            # Plan the words never seen first (a batch nearly always has some), then read them
+            # all in one call.
+            new = [key for key in keys if key not in starting]
+            if new:
+                self._new_plans(list(dict.fromkeys(new)))
             try:
                 return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
-            except KeyError:
-                # Plan the words never seen (a set difference in C), then read them all.
-                self._new_plans(list(set(keys).difference(starting)))
-                try:
-                    return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
-                except KeyError:
-                    pass
+            except KeyError:  # the cache was reset while planning the new words
+                pass
         return tuple(self._new_plans(keys))
 
     def scan_plans(
