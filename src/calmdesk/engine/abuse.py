@@ -9,32 +9,33 @@ and negation then raise or lower it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.lexicon import Hit
 from calmdesk.engine.reading import Reading
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES
 
-FLAG_AT = 0.5
+FLAG_AT: Final = 0.5
 """Confidence at which a hit counts (and shows as evidence): the contract's ``score >= 0.5``."""
 
 # Context windows, in words. An address ("ty", "you", "sinä") may come a few words before the
 # insult ("you are such an idiot") or just after it ("idiota jesteś").
 _YOU_BEFORE, _YOU_AFTER = 4, 3
-_ADJACENT = 2
+_ADJACENT: Final = 2
 # How much a hit keeps when its context says it is not abuse aimed at anyone here.
-_NEGATED = 0.3
-_AT_OBJECT = 0.3
-_REPORTED = 0.4
-_UNADDRESSED_ADJECTIVE = 0.6
-_UNADDRESSED_PERSON = 0.9
+_NEGATED: Final = 0.3
+_AT_OBJECT: Final = 0.3
+_REPORTED: Final = 0.4
+_UNADDRESSED_ADJECTIVE: Final = 0.6
+_UNADDRESSED_PERSON: Final = 0.9
 # Sexual harassment from remarks on looks ("ładna jesteś") and propositions ("może po pracy").
-_COMPLIMENT_ADDRESSED = 0.45
-_COMPLIMENT_ALONE = 0.3
-_PROPOSITION = 0.5
-_ADDRESSED_NOUN = 0.85
-_CATEGORY_SET = frozenset(ABUSE_CATEGORIES)
-_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+_COMPLIMENT_ADDRESSED: Final = 0.45
+_COMPLIMENT_ALONE: Final = 0.3
+_PROPOSITION: Final = 0.5
+_ADDRESSED_NOUN: Final = 0.85
+_CATEGORY_SET: Final = frozenset(ABUSE_CATEGORIES)
+_NO_ABUSE: Final[dict[str, float]] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 
 
 @dataclass(slots=True, init=False)

@@ -9,30 +9,31 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Final
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.lexicon import Hit
 from calmdesk.engine.reading import Reading
 from calmdesk.engine.vocabulary import EMOTIONS
 
-_NEGATIVE = ("anger", "frustration", "disappointment", "anxiety", "sadness")
+_NEGATIVE: Final = ("anger", "frustration", "disappointment", "anxiety", "sadness")
 # Anger that abuse itself shows, per category (a threat is angrier than a swear word).
-_ANGER_FROM_ABUSE = {
+_ANGER_FROM_ABUSE: Final = {
     "profanity": 0.4,
     "insult": 0.6,
     "threat": 0.8,
     "discrimination": 0.5,
     "sexual_harassment": 0.0,
 }
-_SATISFACTION_FROM_PRAISE = 0.6
-_SHOUTING_ANGER = 0.5
-_INTENSITY_GAIN = 0.6
-_EVIDENCE_AT = 0.4
+_SATISFACTION_FROM_PRAISE: Final = 0.6
+_SHOUTING_ANGER: Final = 0.5
+_INTENSITY_GAIN: Final = 0.6
+_EVIDENCE_AT: Final = 0.4
 
-_EMOTION_SET = frozenset(EMOTIONS)
-_NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
-_EXCLAIM = re.compile(r"!{2,}|\?!|!\?")
-_SAMPLE = 2000  # characters read for capitals; enough to tell shouting
+_EMOTION_SET: Final = frozenset(EMOTIONS)
+_NO_EMOTION: Final[dict[str, float]] = dict.fromkeys(EMOTIONS, 0.0)
+_EXCLAIM: Final = re.compile(r"!{2,}|\?!|!\?")
+_SAMPLE: Final = 2000  # characters read for capitals; enough to tell shouting
 
 
 @dataclass(slots=True)
@@ -53,7 +54,7 @@ def text_intensity(text: str, intensifiers: int) -> float:
     """:func:`intensity` of the original ``text`` with ``intensifiers`` intensifier cues."""
     score = 0.0
     sample = text[:_SAMPLE] if len(text) > _SAMPLE else text
-    if not sample.islower() and _maybe_capitals(sample):
+    if _maybe_capitals(sample):  # most messages have no word in capitals to weigh
         split = sample.split()
         # Words in capitals are rare: find them first (in C), count the others only if needed.
         upper = list(filter(str.isupper, split))
@@ -86,7 +87,7 @@ def _maybe_capitals(sample: str) -> bool:
 
 # UTF-8 bytes to " " (an ASCII lower-case letter or white space: what no word in capitals has)
 # or "x" (anything else).
-_NOT_LOWER = bytes(
+_NOT_LOWER: Final = bytes(
     ord(" " if code < 128 and (chr(code).islower() or chr(code).isspace()) else "x")
     for code in range(256)
 )

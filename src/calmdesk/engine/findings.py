@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Final
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 # Templates copied for each message's zero scores (a copy is cheaper than dict.fromkeys).
-_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
-_NO_EMOTION: dict[str, float] = dict.fromkeys(EMOTIONS, 0.0)
+_NO_ABUSE: Final[dict[str, float]] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+_NO_EMOTION: Final[dict[str, float]] = dict.fromkeys(EMOTIONS, 0.0)
 
 
 @dataclass(slots=True, init=False)

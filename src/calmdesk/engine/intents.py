@@ -4,22 +4,23 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Final
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.lexicon import Hit
 from calmdesk.engine.reading import Reading
 from calmdesk.engine.vocabulary import INTENTS
 
-REPORT_AT = 0.5
+REPORT_AT: Final = 0.5
 """Combined cue weight at which an intent is reported."""
 
-_REVIEW_THREAT = 0.8
-_QUESTION_MARK = 0.8
-_QUESTION_WORD = 0.6
-_COMPLAINT_FROM_EMOTION = 0.45
-_REVIEW_REACH = 6
-_INTENT_SET = frozenset(INTENTS)
-_ORDER = {name: i for i, name in enumerate(INTENTS)}
+_REVIEW_THREAT: Final = 0.8
+_QUESTION_MARK: Final = 0.8
+_QUESTION_WORD: Final = 0.6
+_COMPLAINT_FROM_EMOTION: Final = 0.45
+_REVIEW_REACH: Final = 6
+_INTENT_SET: Final = frozenset(INTENTS)
+_ORDER: Final = {name: i for i, name in enumerate(INTENTS)}
 
 
 @dataclass(slots=True)

@@ -15,16 +15,16 @@ from functools import cache
 from importlib.resources import files
 from itertools import accumulate
 from operator import itemgetter
-from typing import cast
+from typing import Final, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet, has_stretch
 from calmdesk.engine.tokens import Tokens
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS
 
-LEXICON_FILES = ("abuse.tsv", "cues.tsv", "emotions.tsv", "intents.tsv")
+LEXICON_FILES: Final = ("abuse.tsv", "cues.tsv", "emotions.tsv", "intents.tsv")
 
-MARKERS = (
+MARKERS: Final = (
     "you",  # second person / formal address: the message talks to the employee
     "business",  # the business or its people: "wasza firma", "your staff"
     "object",  # things and situations: "pralka", "washer", "kone"
@@ -41,9 +41,9 @@ MARKERS = (
     "question_word",  # clause-initial question words: "czy", "could", "voisitteko"
     "revisit",  # coming back as a wish: "przyjdę znowu", "see you again", "tulen uudestaan"
 )
-_MARKER_SET = frozenset(MARKERS)
-LABELS = frozenset(ABUSE_CATEGORIES + EMOTIONS + INTENTS + MARKERS)
-FLAGS = frozenset(
+_MARKER_SET: Final = frozenset(MARKERS)
+LABELS: Final = frozenset(ABUSE_CATEGORIES + EMOTIONS + INTENTS + MARKERS)
+FLAGS: Final = frozenset(
     {
         "strong",  # unambiguous: a slur, an explicit threat of violence
         "person",  # a word for a person: aimed at whoever is addressed, the employee by default
@@ -52,16 +52,16 @@ FLAGS = frozenset(
         "noun",  # profanity that turns into an insult when addressed ("ty kurwo")
     }
 )
-_GAP = "…"
-_MAX_GAP = 3
-_CACHE_LIMIT = 200_000
-_NONE: frozenset[int] = frozenset()
+_GAP: Final = "…"
+_MAX_GAP: Final = 3
+_CACHE_LIMIT: Final = 200_000
+_NONE: Final[frozenset[int]] = frozenset()
 # What makes lookup() try several forms of a word: a character that deleet() or masking
 # changes, or a letter stretched three times or more (normalize's _LEET and _RUN3). Two
 # searches, each several times faster than one with both: in a word, a character three times
 # in a row is a stretched letter or one of the characters of the first.
-_LEET_OR_MASK = re.compile(r"[013457@$*]")
-_THREE_IN_A_ROW = re.compile(r"(.)\1\1")
+_LEET_OR_MASK: Final = re.compile(r"[013457@$*]")
+_THREE_IN_A_ROW: Final = re.compile(r"(.)\1\1")
 
 
 @dataclass(frozen=True, slots=True)

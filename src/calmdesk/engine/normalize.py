@@ -16,12 +16,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from functools import lru_cache
+from typing import Final
 
 import numpy as np
 
 # Letters NFKD does not decompose, typographic punctuation, and Cyrillic/Greek look-alikes that
 # people use to dodge filters ("іdiot" with a Cyrillic і). Keys and values are already casefolded.
-_SPECIAL: dict[str, str] = {
+_SPECIAL: Final[dict[str, str]] = {
     "ł": "l",
     "ø": "o",
     "đ": "d",
@@ -85,7 +86,7 @@ _SPECIAL: dict[str, str] = {
 # Ranges scanned once to build the fast path: Latin, Greek, Cyrillic, punctuation and symbols,
 # emoji. Any character outside them (or one that folds to more or fewer than one character) sends
 # the text down the exact, slower per-character path.
-_FAST_RANGES = (
+_FAST_RANGES: Final = (
     (0x0000, 0x0530),
     (0x1E00, 0x1F00),
     (0x2000, 0x2C00),
@@ -266,11 +267,11 @@ def fold_many(texts: Sequence[str]) -> list[Folded]:
     ]
 
 
-_LEET: list[int | str] = list(range(128))  # a list, for the reason given in _Tables
+_LEET: Final[list[int | str]] = list(range(128))  # a list, for the reason given in _Tables
 for _sign, _letter in zip("013457@$", "oieastas", strict=True):
     _LEET[ord(_sign)] = _letter
-_RUN3 = re.compile(r"(\w)\1{2,}")
-_RUN2 = re.compile(r"(\w)\1+")
+_RUN3: Final = re.compile(r"(\w)\1{2,}")
+_RUN2: Final = re.compile(r"(\w)\1+")
 
 
 def deleet(word: str) -> str:

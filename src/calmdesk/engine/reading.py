@@ -6,6 +6,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import partial
+from typing import Final
 
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.lexicon import Hit, Lexicon
@@ -169,5 +170,5 @@ def _any_abuse_word(lexicons: tuple[Lexicon, ...], key: str) -> bool:
 
 
 _new = tuple.__new__  # Evidence(...) without the named tuple's Python-level __new__
-_DENIAL_REACH = 8
-_LONGEST_CUE = 6  # words in the longest marker phrase, for look-ups by position
+_DENIAL_REACH: Final = 8
+_LONGEST_CUE: Final = 6  # words in the longest marker phrase, for look-ups by position

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from itertools import chain
-from typing import cast
+from typing import Final, cast
 
 from calmdesk.engine.abuse import weigh_abuse
 from calmdesk.engine.analysis import Evidence
@@ -22,7 +22,7 @@ from calmdesk.engine.reading import Reading, abuse_word_test
 from calmdesk.engine.tokens import Tokens, tokenize, tokenize_ascii_many
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS, INTENTS, LANGUAGES
 
-_SHORT = 24
+_SHORT: Final = 24
 """Messages up to this many characters are read with all three languages' lexicons."""
 
 
@@ -58,7 +58,7 @@ def find_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[Find
 
 
 _Reader = tuple[tuple[Lexicon, ...], Callable[[str], bool]]
-_READERS: dict[str | None, tuple[_Reader, _Reader]] = {}
+_READERS: Final[dict[str | None, tuple[_Reader, _Reader]]] = {}
 
 
 def _readers(language: str) -> tuple[_Reader, _Reader]:
@@ -207,14 +207,14 @@ def _weigh(
     return findings, abuse.addressed
 
 
-_ABUSE_LABELS = frozenset(ABUSE_CATEGORIES)
-_EMOTION_LABELS = frozenset(EMOTIONS)
-_INTENT_LABELS = frozenset(INTENTS)
-_NO_ABUSE: dict[str, float] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
+_ABUSE_LABELS: Final = frozenset(ABUSE_CATEGORIES)
+_EMOTION_LABELS: Final = frozenset(EMOTIONS)
+_INTENT_LABELS: Final = frozenset(INTENTS)
+_NO_ABUSE: Final[dict[str, float]] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 # Placeholders of the result lists, each replaced before it is read.
-_NO_TOKENS = Tokens("", [], [])
-_NO_MARKERS: dict[str, list[Hit]] = {}
-_NOTHING: tuple[Findings, bool] = (Findings(), False)
+_NO_TOKENS: Final = Tokens("", [], [])
+_NO_MARKERS: Final[dict[str, list[Hit]]] = {}
+_NOTHING: Final[tuple[Findings, bool]] = (Findings(), False)
 
 
 def _ordered(evidence: list[Evidence]) -> list[Evidence]:

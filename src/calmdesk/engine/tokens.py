@@ -11,29 +11,32 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from itertools import accumulate, compress
 from operator import not_
+from typing import Final
 
 from calmdesk.engine.normalize import Folded
 
 # A word: letters/digits, with leetspeak symbols and masking stars inside ("@ss", "f**k", "$hit").
-_WORD = re.compile(r"[@$*]*[^\W_](?:[^\W_]|[@$*])*")
+_WORD: Final = re.compile(r"[@$*]*[^\W_](?:[^\W_]|[@$*])*")
 # Clause boundaries: rules look for the target of an insult within its clause.
-_BOUNDARY = re.compile(r"[.!?;:\n]+")
-_SCAN = re.compile(f"({_WORD.pattern})|({_BOUNDARY.pattern})")
+_BOUNDARY: Final = re.compile(r"[.!?;:\n]+")
+_SCAN: Final = re.compile(f"({_WORD.pattern})|({_BOUNDARY.pattern})")
 # The same words and clause breaks for a text with no "_" in it (nearly every message): there
 # "[^\W_]" is plain "\w", and classes without alternation scan about twice as fast.
-_WORD_PLAIN = re.compile(r"[@$*]*\w[\w@$*]*")
-_SCAN_PLAIN = re.compile(f"({_WORD_PLAIN.pattern})|{_BOUNDARY.pattern}")
+_WORD_PLAIN: Final = re.compile(r"[@$*]*\w[\w@$*]*")
+_SCAN_PLAIN: Final = re.compile(f"({_WORD_PLAIN.pattern})|{_BOUNDARY.pattern}")
 # Single characters joined by one repeated separator: "k.u.r.w.a", "f-u-c-k", "i_d_i_o_t".
-_SPELLED = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}(?![^\W_])")
+_SPELLED: Final = re.compile(r"(?<![^\W_])[^\W_](?:([.\-_·•])[^\W_])(?:\1[^\W_]){1,}(?![^\W_])")
 # Single characters separated by single spaces: "k u r w a" (rejoined only if it is a lexicon word).
-_SPACED = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
+_SPACED: Final = re.compile(r"(?<![^\W_])[^\W_](?: [^\W_]){2,}(?![^\W_])")
 # Three single letters with separators between: a cheap test before the two above. Written to
 # start at the first separator (found by a fast scan for one character class) and to look back
 # for the letter before it, which is much faster than trying a look-behind at every position.
-_HINT = re.compile(r"[.\-_·• ](?<=(?<![^\W_])[^\W_][.\-_·• ])[^\W_][.\-_·• ][^\W_](?![^\W_])")
-_MAX_SPELLED = 16
-_NO_INDICES: frozenset[int] = frozenset()
-_SEPARATORS = re.compile(r"[.\-_·•]")
+_HINT: Final = re.compile(
+    r"[.\-_·• ](?<=(?<![^\W_])[^\W_][.\-_·• ])[^\W_][.\-_·• ][^\W_](?![^\W_])"
+)
+_MAX_SPELLED: Final = 16
+_NO_INDICES: Final[frozenset[int]] = frozenset()
+_SEPARATORS: Final = re.compile(r"[.\-_·•]")
 
 
 class Tokens:
@@ -140,7 +143,7 @@ def _spelled_out(classes: bytes) -> bool:
 
 
 # Three single letters or digits with separators between, bounded by separators or others.
-_SPELLED_OUT = (b"swswsws", b"swswswo", b"owswsws", b"owswswo")
+_SPELLED_OUT: Final = (b"swswsws", b"swswswo", b"owswsws", b"owswswo")
 
 
 def _marked_words(text: str, marked: str) -> Tokens:
@@ -238,11 +241,11 @@ def _hint_class(ch: str) -> str:
 
 
 # ASCII bytes to word characters, "\n" (clause break) or " ": split() then gives the words.
-_WORD_OR_BREAK = _byte_table(_word_or_break)
+_WORD_OR_BREAK: Final = _byte_table(_word_or_break)
 # The same, keeping "\x00" (the separator of texts joined into one batch).
-_WORD_OR_BREAK_OR_NUL = b"\x00" + _WORD_OR_BREAK[1:]
+_WORD_OR_BREAK_OR_NUL: Final = b"\x00" + _WORD_OR_BREAK[1:]
 # ASCII bytes to classes for the spelled-out hint: "w" letter or digit, "s" separator, "o" other.
-_HINT_CLASSES = _byte_table(_hint_class)
+_HINT_CLASSES: Final = _byte_table(_hint_class)
 
 
 def _unstar(word: str) -> str:
