@@ -28,10 +28,10 @@ The shares below were chosen on calmdesk's validation splits with the full pipel
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain
-from operator import attrgetter, itemgetter
+from itertools import chain, compress, repeat
+from operator import attrgetter, contains, itemgetter
 
 import numpy as np
 
@@ -134,6 +134,10 @@ _CATEGORY_VALUES = itemgetter(*ABUSE_CATEGORIES)
 _EMOTION_VALUES = itemgetter(*EMOTIONS)
 _CATEGORIES_OF = attrgetter("categories")
 _EMOTIONS_OF = attrgetter("emotions")
+_STRONG_OF = attrgetter("strong")
+_DISCOUNTED_OF = attrgetter("discounted")
+_AT_THINGS_OF = attrgetter("at_things")
+_INTENTS_OF = attrgetter("intents")
 _ABUSIVE_COLUMNS = [ABUSE_CATEGORIES.index(name) for name in _ABUSIVE]
 _SATISFACTION = EMOTIONS.index("satisfaction")
 _PROFANITY = ABUSE_CATEGORIES.index("profanity")
@@ -182,10 +186,12 @@ def fuse_many(
     (n, 6) (None: no model; NaN: no opinion for that message and label)."""
     rules, rule_emotions = rule_arrays(findings)
     strong = np.zeros_like(rules, dtype=bool)
-    # Most messages have no strong hit and no negation: only the others are visited.
-    for i, names in [(i, f.strong) for i, f in enumerate(findings) if f.strong]:
-        strong[i] = [name in names for name in ABUSE_CATEGORIES]
-    discounted = np.asarray([f.discounted for f in findings], dtype=bool)
+    # Most messages have no strong hit: only the others are visited.
+    named = list(map(_STRONG_OF, findings))
+    for i in compress(range(len(named)), named):
+        strong[i] = [name in named[i] for name in ABUSE_CATEGORIES]
+    discounted = _flags(map(_DISCOUNTED_OF, findings), len(findings))
+    at_things = _flags(map(_AT_THINGS_OF, findings), len(findings))
     dissatisfied, question = _intent_flags(findings)
 
     categories = _blend(rules, model_categories, weights.category)
@@ -209,7 +215,7 @@ def fuse_many(
     # sees only the word may not flag the message alone. Nor may it flag words the rules read
     # as said of a thing ("stupid website keeps logging me out"): harsh criticism of a product
     # is not abuse.
-    negated = (discounted | _at_things(findings)) & (row_max(rules) < 0.5)
+    negated = (discounted | at_things) & (row_max(rules) < 0.5)
     if negated.any():
         abuse = np.where(negated, np.minimum(abuse, _UNDER_THE_LINE), abuse)
         capped = np.minimum(categories[:, _ABUSIVE_COLUMNS], _UNDER_THE_LINE)
@@ -230,7 +236,7 @@ def fuse_many(
     # pralka", "stupid website") are no insult of a person: a model may not make them one.
     # Nor may it add an insult to a threat or harassment the rules read with no insulting word
     # ("rozwalę wam ten sklep", "hey gorgeous, after your shift?").
-    no_insult = ((rules[:, _INSULT] < 0.5) & _at_things(findings)) | (
+    no_insult = ((rules[:, _INSULT] < 0.5) & at_things) | (
         (rules[:, _INSULT] == 0.0) & (row_max(rules[:, _MENACING]) >= 0.5)
     )
     categories[:, _INSULT] = np.where(
@@ -257,8 +263,9 @@ def fuse_many(
     )
 
 
-def _at_things(findings: Sequence[Findings]) -> np.ndarray:
-    return np.fromiter((f.at_things for f in findings), dtype=bool, count=len(findings))
+def _flags(values: Iterable[object], n: int) -> np.ndarray:
+    """The truth of each of ``n`` values as a bool array."""
+    return np.fromiter(values, dtype=bool, count=n)
 
 
 def rules_alone(findings: Sequence[Findings]) -> FusedBatch:
@@ -277,13 +284,11 @@ def rules_alone(findings: Sequence[Findings]) -> FusedBatch:
 
 def _intent_flags(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
     """Per message: do its intents complain or demand, and is one of them a question."""
-    dissatisfied = np.zeros(len(findings), dtype=bool)
-    question = np.zeros(len(findings), dtype=bool)
-    for i, f in enumerate(findings):
-        if f.intents:  # most messages have none
-            dissatisfied[i] = not _DISSATISFIED.isdisjoint(f.intents)
-            question[i] = "question" in f.intents
-    return dissatisfied, question
+    # map() over built-in methods keeps the loops in C.
+    intents = list(map(_INTENTS_OF, findings))
+    n = len(intents)
+    dissatisfied = ~_flags(map(_DISSATISFIED.isdisjoint, intents), n)
+    return dissatisfied, _flags(map(contains, intents, repeat("question")), n)
 
 
 def _rules_first(

@@ -12,6 +12,7 @@ import gc
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -103,6 +104,8 @@ def _languages_only(texts: Sequence[str], given: list[str | None]) -> models.Mod
 
 
 _REQUESTS = frozenset({"question", "scope_change"})
+_INTENTS_OF = attrgetter("intents")
+_DIRECTED_OF = attrgetter("directed_at_staff")
 _QUIET_IN_COMPLAINTS = np.asarray([name in ("anxiety", "sadness") for name in EMOTIONS])
 _INSULT_AT = ABUSE_CATEGORIES.index("insult")
 _ANGER_AT = EMOTIONS.index("anger")
@@ -155,21 +158,22 @@ def _decisions(
     categories = np.round(fused.categories, 4)
     emotions = np.round(fused.emotions, 4)
     flagged = abuse >= FLAG_AT
-    intents = [f.intents for f in findings]
+    intents = list(map(_INTENTS_OF, findings))
+    n = len(intents)
     # The rules decide whom abuse is aimed at; when only a model flags an insult where the rules
     # read no insulting word (at most swearing: "what the hell is wrong with you people?"), an
     # address to the employee in the message is the best sign of its target.
     unseen = fusion.row_max(fused.rule_categories[:, _PERSONAL_AT]) == 0.0
     insult = categories[:, _INSULT_AT] >= FLAG_AT
-    by_rules = np.asarray([f.directed_at_staff for f in findings], dtype=bool)
+    by_rules = np.fromiter(map(_DIRECTED_OF, findings), dtype=bool, count=n)
     directed = flagged & (by_rules | (np.asarray(addressed, dtype=bool) & unseen & insult))
     # A plain question or request with no words of feeling reads as neutral: emotion heads
     # trained on film subtitles hear fear in "Czy mogę zapłacić kartą?" and anger in "could you
     # also paint the fence?". Scores stay as the models gave them.
     plain = ~fusion.row_max(fused.evidenced) & ~flagged
-    requests = np.asarray(
-        [bool(said) and _REQUESTS.issuperset(said) for said in intents], dtype=bool
-    )
+    # map() over built-in methods keeps the loops in C.
+    requests = np.fromiter(map(len, intents), dtype=np.intp, count=n) > 0
+    requests &= np.fromiter(map(_REQUESTS.issuperset, intents), dtype=bool, count=n)
     # Likewise, in a message that complains or demands, fear and sadness only a model hears
     # (no words for them) do not lead: the same heads hear fear in "I won't pay for this".
     unheard = fused.dissatisfied[:, None] & ~fused.evidenced & _QUIET_IN_COMPLAINTS
@@ -260,8 +264,8 @@ def _records(batch: _Decided) -> list[dict[str, Any]]:
             "intents": list(f.intents),
             "severity": level,
             "evidence": [
-                {"start": e.start, "end": e.end, "text": e.text, "label": e.label}
-                for e in f.evidence
+                {"start": start, "end": end, "text": text, "label": label}
+                for start, end, text, label in f.evidence
             ] if f.evidence else [],
         }
         for language, f, score, flagged, at_staff, (p, i, t, d, h), (a, fr, di, ax, sa, st),
