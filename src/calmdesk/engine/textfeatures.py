@@ -72,6 +72,9 @@ _WORD_WEIGHT = 2.0
 _BIGRAM_MIX = 1_000_003
 _PRIME = np.uint64(1_099_511_628_211)
 _CACHE_LIMIT = 500_000
+_TOKEN_ROOM = 2**17
+"""Tokens the table has room for before it grows (a token has ~25 entries): some 20 MB,
+taken from the system as the table fills."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,11 +189,16 @@ class _TokenIds(dict[str, int]):
 
 
 class _Growing:
-    """An array that grows by appending, with spare room so appends cost amortised O(new)."""
+    """An array that grows by appending, with spare room so appends cost amortised O(new).
 
-    def __init__(self, dtype: Any, width: int = 0) -> None:
+    The room is reserved up front (``capacity`` rows): a zeroed allocation that large is only
+    backed by memory where it is written, while growing copies the table and writes all its
+    pages again, which costs more than the copy itself.
+    """
+
+    def __init__(self, dtype: Any, width: int = 0, *, capacity: int = 1024) -> None:
         self._shape = (width,) if width else ()
-        self._data = np.zeros((1024, *self._shape), dtype=dtype)
+        self._data = np.zeros((capacity, *self._shape), dtype=dtype)
         self.size = 0
 
     def append(self, values: np.ndarray) -> None:
@@ -244,14 +252,14 @@ class Featuriser:
         # Per token: where its entries start and how many; its first and last word (-1: none);
         # given a projection, the exact integer sums of its entries' weights times their int8
         # weight rows, then of their squared weights.
-        self._start = _Growing(np.int64)
-        self._length = _Growing(np.int64)
-        self._first = _Growing(np.int64)
-        self._last = _Growing(np.int64)
+        self._start = _Growing(np.int64, capacity=_TOKEN_ROOM)
+        self._length = _Growing(np.int64, capacity=_TOKEN_ROOM)
+        self._first = _Growing(np.int64, capacity=_TOKEN_ROOM)
+        self._last = _Growing(np.int64, capacity=_TOKEN_ROOM)
         width = 0 if self._rows is None else self._rows.shape[1] + 1
-        self._sums = _Growing(np.int32, width)
+        self._sums = _Growing(np.int32, width, capacity=_TOKEN_ROOM)
         # Per entry (a token's character n-gram or word): column << 1 | (weight is 2).
-        self._entries = _Growing(np.int32)
+        self._entries = _Growing(np.int32, capacity=32 * _TOKEN_ROOM)
         # Token 0 ends a text: no entries, no words.
         self._ids[_BREAK] = 0
         for column, value in (
@@ -444,41 +452,31 @@ class Featuriser:
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
-        # One pass over all new tokens: neither step matches across the spaces joining them.
-        squeezed = _REPEAT.sub(r"\1\1", _fold(" ".join(tokens))).split(" ")
-        sizes = np.fromiter(map(len, squeezed), dtype=np.int64, count=len(squeezed)) + 2
-        padded = f" {'  '.join(squeezed)} "
-        codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-        codes = codes.astype(np.uint64)
-        owner = np.repeat(np.arange(len(tokens)), sizes)
-        low, high = self.settings.char_ngrams
-        n_features = np.uint64(self.settings.n_features)
-        ids, gram_owners = [], []
-        for n in range(low, high + 1):
-            windows = len(codes) - n + 1
-            if windows <= 0:
-                continue
-            # Polynomial hash of each window (uint64 arithmetic wraps), salted by its length.
-            h = np.full(windows, n, dtype=np.uint64)
-            for k in range(n):
-                h = h * _PRIME + codes[k : k + windows]
-            inside = owner[:windows] == owner[n - 1 :]
-            ids.append(_mix(h[inside]) % n_features)
-            gram_owners.append(owner[:windows][inside])
+        squeezed, codes, owner = self._squeezed(tokens)
+        grams, gram_owners = self._char_ngrams(codes, owner)
         # Words (and bigrams of words inside one token, as in "ty,debilu") weigh 2.
         pieces = [[token] if token.isalnum() else _WORD.findall(token) for token in squeezed]
         per_token = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         word_ids = self._word_ids(list(chain.from_iterable(pieces)))
         word_owner = np.repeat(np.arange(len(tokens)), per_token)
         inner = word_owner[1:] == word_owner[:-1]
-        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % int(n_features)
-        grams = np.concatenate(ids).astype(np.int64) if ids else np.zeros(0, np.int64)
-        columns = np.concatenate([grams, word_ids, inner_ids])
-        heavy = np.arange(len(columns)) >= len(grams)
-        owners = np.concatenate([*gram_owners, word_owner, word_owner[1:][inner]])
-        order = np.argsort(owners, kind="stable")
-        columns, heavy = columns[order], heavy[order]
-        lengths = np.bincount(owners, minlength=len(tokens))
+        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % int(
+            self.settings.n_features
+        )
+        # The order of a token's entries does not matter (sums, and sorted cells per batch):
+        # one sort of owner << (b + 1) | column << 1 | (weight is 2) groups them by token.
+        bits = self._col_bits + 1
+        keys = np.concatenate(
+            [
+                gram_owners << bits | grams << 1,
+                word_owner << bits | word_ids << 1 | 1,
+                word_owner[1:][inner] << bits | inner_ids << 1 | 1,
+            ]
+        )
+        keys.sort()
+        entries = (keys & ((1 << bits) - 1)).astype(np.int32)
+        heavy_count = per_token + np.maximum(per_token - 1, 0)
+        lengths = np.bincount(gram_owners, minlength=len(tokens)) + heavy_count
         has = per_token > 0
         ends = np.cumsum(per_token)
         first = np.full(len(tokens), -1, dtype=np.int64)
@@ -487,30 +485,84 @@ class Featuriser:
         last[has] = word_ids[ends[has] - 1]
         if self._rows is not None:
             # Every token has entries (its padded form has at least two character bigrams).
-            weight = 1 + heavy.astype(np.int64)
-            starts = np.cumsum(lengths) - lengths
             sums = np.empty((len(tokens), self._rows.shape[1] + 1), dtype=np.int32)
             # Words weigh 2: their rows are summed twice.
             sums[:, :-1] = _row_sums(
                 self._rows,
-                np.repeat(columns, weight),
-                np.add.reduceat(weight, starts),
+                np.repeat(entries >> 1, 1 + (entries & 1)),
+                lengths + heavy_count,
                 dtype=np.int32,
                 smallest=16,
                 blank=self._blank,
             )
-            sums[:, -1] = np.add.reduceat(weight * weight, starts)
+            sums[:, -1] = lengths + 3 * heavy_count
             self._sums.append(sums)
         self._start.append(self._entries.size + np.cumsum(lengths) - lengths)
         self._length.append(lengths)
         self._first.append(first)
         self._last.append(last)
-        self._entries.append((columns << 1 | heavy).astype(np.int32))
+        self._entries.append(entries)
+
+    def _squeezed(self, tokens: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """New tokens folded, letters repeated 3+ times squeezed to two; the code points of
+        ``" token "`` of each, one after another, and the token each code belongs to."""
+        squeezed = _fold(" ".join(tokens)).split(" ")
+        codes, owner = _padded_codes(squeezed)
+        # Only tokens holding three equal characters in a row can change (a few per batch):
+        # the regex, which tries every position, reads only them.
+        same = codes[1:] == codes[:-1]
+        tripled = np.flatnonzero(same[1:] & same[:-1])
+        if len(tripled):
+            changed = False
+            for i in np.unique(owner[tripled]).tolist():
+                token = _REPEAT.sub(r"\1\1", squeezed[i])
+                changed |= token != squeezed[i]
+                squeezed[i] = token
+            if changed:
+                codes, owner = _padded_codes(squeezed)
+        return squeezed, codes, owner
+
+    def _char_ngrams(self, codes: np.ndarray, owner: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Hashed columns of the character n-grams inside each token, and their tokens."""
+        low, high = self.settings.char_ngrams
+        codes = codes.astype(np.uint64)
+        hashes, owners = [], []
+        # Polynomial hash of each window (uint64 arithmetic wraps), salted by its length:
+        # n * P^n + sum of c[i + k] * P^(n - 1 - k); each length extends the one before.
+        rolling = codes
+        for n in range(1, high + 1):
+            if n > 1:
+                if len(rolling) < 2:
+                    break
+                rolling = rolling[:-1] * _PRIME + codes[n - 1 :]
+            if n >= low:
+                windows = len(rolling)
+                inside = owner[:windows] == owner[n - 1 :]
+                hashes.append(rolling[inside] + np.uint64(n * pow(int(_PRIME), n, 2**64) % 2**64))
+                owners.append(owner[:windows][inside])
+        if not hashes:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64)
+        mixed = _mix(np.concatenate(hashes))
+        n_features = self.settings.n_features
+        if n_features & (n_features - 1) == 0:
+            mixed &= np.uint64(n_features - 1)
+        else:
+            mixed %= np.uint64(n_features)
+        return mixed.astype(np.int64), np.concatenate(owners)
 
     def _word_ids(self, words: list[str]) -> np.ndarray:
         """Hashed id of each word."""
         hashes = murmur3_32_many([f"w:{word}" for word in words])
         return np.asarray(hashes, dtype=np.int64) % self.settings.n_features
+
+
+def _padded_codes(tokens: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """The code points of ``" token "`` for each token, one after another (uint32), and the
+    index of the token each belongs to."""
+    padded = f" {'  '.join(tokens)} "
+    codes = np.frombuffer(padded.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    sizes = np.fromiter(map(len, tokens), dtype=np.int64, count=len(tokens)) + 2
+    return codes, np.repeat(np.arange(len(tokens)), sizes)
 
 
 def _cell_sums(
@@ -556,7 +608,11 @@ def _row_sums(
             at = np.take(indices, np.where(inside, begins[chosen] + steps, 0))
             picked = np.where(inside, at, blank or 0)
             summed = np.take(rows, picked.ravel(), axis=0).reshape(size, len(chosen) * width)
-            total = summed.sum(axis=0, dtype=dtype).reshape(len(chosen), width)
+            # int8 rows add up in int16 while no sum can overflow it (256 * 128 fits): numpy
+            # sums int8 to int16 four times faster than to int32.
+            narrow = rows.dtype == np.int8 and size <= 256
+            total = summed.sum(axis=0, dtype=np.int16 if narrow else dtype)
+            total = total.reshape(len(chosen), width).astype(dtype, copy=False)
             if blank is None:
                 total -= (size - lengths)[:, None] * rows[0].astype(dtype)
             out[chosen] = total
