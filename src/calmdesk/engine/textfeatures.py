@@ -413,18 +413,21 @@ class Featuriser:
         what the squared sums of the cells add to the entries' squared weights."""
         keys, col_bits = self._cells(batch)
         cell = keys >> 1
+        # Sorted keys i and i + 1 in one cell: a cell of m entries gives m - 1 consecutive i.
+        # Its pairs' products are each later entry's weight times the weights before it in
+        # the cell (a running sum that starts again where the i stop being consecutive).
         repeated = np.flatnonzero(cell[1:] == cell[:-1])
-        out = np.zeros(batch.size, dtype=np.int64)
-        if len(repeated):
-            # Only cells holding several entries matter: a few percent of them.
-            involved = np.zeros(len(keys), dtype=bool)
-            involved[repeated] = True
-            involved[repeated + 1] = True
-            keys = keys[involved]
-            cells, total = _cell_sums(keys)
-            _, squares = _cell_sums(keys, 1 + 3 * (keys & 1))
-            np.add.at(out, cells >> col_bits, total * total - squares)
-        return out
+        if not len(repeated):
+            return np.zeros(batch.size, dtype=np.int64)
+        before = ((keys[repeated] & 1) + 1).astype(np.int64)
+        running = np.cumsum(before)
+        starts = np.concatenate([[True], repeated[1:] != repeated[:-1] + 1])
+        earlier = np.where(starts, running - before, 0)
+        np.maximum.accumulate(earlier, out=earlier)
+        products = ((keys[repeated + 1] & 1) + 1) * (running - earlier)
+        rows = (cell[repeated] >> col_bits).astype(np.intp)
+        # Float sums of small integers are exact.
+        return 2 * np.bincount(rows, products, minlength=batch.size).astype(np.int64)
 
     def _summed(self, batch: _Batch) -> np.ndarray:
         """Per row, the exact integer sums of its entries' weights times their int8 weight
