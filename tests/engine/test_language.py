@@ -61,9 +61,12 @@ def test_single_text_matches_batch() -> None:
     assert detect_languages([]) == []
 
 
-@given(st.lists(st.text(alphabet=st.sampled_from(list("a1_ ą!\x00😡\n")), max_size=8), max_size=8))
+@given(
+    st.lists(st.text(alphabet=st.sampled_from(list("a1_ ą!\x00\x01😡\n")), max_size=8), max_size=8)
+)
 def test_a_batch_finds_the_letterless_texts_each_text_alone_would(texts: list[str]) -> None:
-    # The batch searches its texts joined by NULs; a text may hold a NUL itself.
+    # The batch searches its texts joined by NULs, its matches replaced by \x01; a text may
+    # hold a NUL or that mark itself.
     sure = np.tile([[9.0, 0.0, 0.0]], (len(texts), 1))
     expected = ["pl" if re.search(r"[^\W\d_]", text) else "und" for text in texts]
     assert decide(texts, sure) == expected

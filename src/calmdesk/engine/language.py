@@ -8,9 +8,11 @@ Text with no letters, or where the model is unsure, is ``"und"``.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from itertools import repeat
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -87,8 +89,15 @@ def decide(texts: Sequence[str], logits: np.ndarray) -> list[str]:
 
 def _has_letters(texts: Sequence[str]) -> np.ndarray:
     """Whether each text has a letter, from one search of the texts joined by NULs."""
+    joined = "\x00".join(texts)
+    if "\x01" not in joined and joined.count("\x00") == len(texts) - 1:
+        # Each match (a letter and the rest of its text) becomes a mark: what is left is short
+        # and says text by text whether there was one, with no match object per text.
+        left = _LETTERED.sub("\x01", joined).split("\x00")
+        return np.fromiter(map(operator.contains, left, repeat("\x01")), bool, len(left))
+    # A text holds a NUL or the mark itself.
     ends = np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)) + 1)
-    found = [match.start() for match in _LETTERED.finditer("\x00".join(texts))]
+    found = [match.start() for match in _LETTERED.finditer(joined)]
     out = np.zeros(len(texts), dtype=bool)
     out[np.searchsorted(ends, found, side="right")] = True
     return out

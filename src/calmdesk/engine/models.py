@@ -130,11 +130,14 @@ def score(texts: Sequence[str], languages: Sequence[str | None]) -> ModelOutput:
     if loaded.featuriser is None:
         return ModelOutput(languages=langs)
     logits = loaded.featuriser.project(texts) + loaded.bias
-    missing = [i for i, lang in enumerate(languages) if not lang]
-    if missing and loaded.language:
-        detected = decide([texts[i] for i in missing], logits[missing, : loaded.language])
-        for i, lang in zip(missing, detected, strict=True):
-            langs[i] = lang
+    if loaded.language and not any(languages):  # the usual batch: every language detected
+        langs = decide(texts, logits[:, : loaded.language])
+    elif loaded.language:
+        missing = [i for i, lang in enumerate(languages) if not lang]
+        if missing:
+            detected = decide([texts[i] for i in missing], logits[missing, : loaded.language])
+            for i, lang in zip(missing, detected, strict=True):
+                langs[i] = lang
     if not loaded.blocks:
         return ModelOutput(languages=langs)
     n = len(texts)

@@ -321,10 +321,11 @@ class Featuriser:
         if new:
             # New tokens join the table only once their n-grams are in the arrays: an error
             # half-way must not leave ids without rows.
-            missing = list(dict.fromkeys([flat[i] for i in new]))
+            occurrences = list(map(flat.__getitem__, new))
+            missing = list(dict.fromkeys(occurrences))
             self._add(missing)
             ids.update(zip(missing, range(len(ids), len(ids) + len(missing)), strict=True))
-            tokens[new] = [ids[flat[i]] for i in new]
+            tokens[new] = list(map(ids.__getitem__, occurrences))
         breaks = tokens == 0
         rows = np.cumsum(breaks)[~breaks]
         tokens = tokens[~breaks]
