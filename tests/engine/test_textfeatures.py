@@ -114,6 +114,17 @@ def test_projected_scores_are_exact_where_different_tokens_share_cells() -> None
     assert np.allclose(got, _product(TEXTS, projection, features), rtol=1e-5, atol=1e-5)
 
 
+def test_projected_scores_are_exact_for_a_width_not_a_power_of_two() -> None:
+    # Hashes are reduced to columns by a mask for a power of two, by a modulo otherwise.
+    rng = np.random.default_rng(6)
+    features = FeatureSettings(n_features=1000)
+    projection = _projection(rng, 1000, blank=True)
+    texts = [*TEXTS, "sooo goood!!! 1000 zł", "ab" * 300]
+    got = Featuriser(features, projection=projection).project(texts)
+    assert np.allclose(got, _product(texts, projection, features), rtol=1e-5, atol=1e-5)
+    assert Featuriser(features).transform(texts).indices.max() < 1000
+
+
 def test_a_featuriser_without_weights_cannot_project() -> None:
     try:
         Featuriser().project(["kot"])

@@ -381,7 +381,7 @@ class Featuriser:
         after = np.take(self._last.values, tokens[:-1])
         before = np.take(self._first.values, tokens[1:])
         pair = (rows[1:] == rows[:-1]) & (after >= 0) & (before >= 0)
-        return rows[1:][pair], (after[pair] * _BIGRAM_MIX + before[pair]) % self.settings.n_features
+        return rows[1:][pair], self._column(after[pair] * _BIGRAM_MIX + before[pair])
 
     def _cells(self, batch: _Batch) -> tuple[np.ndarray, int]:
         """The batch's sorted keys row << (b + 1) | column << 1 | (weight is 2), one per entry
@@ -487,9 +487,7 @@ class Featuriser:
         word_ids = self._word_ids(list(chain.from_iterable(pieces)))
         word_owner = np.repeat(np.arange(len(tokens)), per_token)
         inner = word_owner[1:] == word_owner[:-1]
-        inner_ids = (word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner]) % int(
-            self.settings.n_features
-        )
+        inner_ids = self._column(word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner])
         # The order of a token's entries does not matter (sums, and sorted cells per batch):
         # one sort of owner << (b + 1) | column << 1 | (weight is 2) groups them by token.
         bits = self._col_bits + 1
@@ -572,18 +570,20 @@ class Featuriser:
                 owners.append(owner[:windows][inside])
         if not hashes:
             return np.zeros(0, np.int64), np.zeros(0, np.int64)
-        mixed = _mix(np.concatenate(hashes))
+        return self._column(_mix(np.concatenate(hashes))).astype(np.int64), np.concatenate(owners)
+
+    def _column(self, hashes: np.ndarray) -> np.ndarray:
+        """Non-negative hashes modulo the number of columns (a mask where that is a power of
+        two: integer division is the slowest of numpy's integer operations)."""
         n_features = self.settings.n_features
         if n_features & (n_features - 1) == 0:
-            mixed &= np.uint64(n_features - 1)
-        else:
-            mixed %= np.uint64(n_features)
-        return mixed.astype(np.int64), np.concatenate(owners)
+            return hashes & hashes.dtype.type(n_features - 1)
+        return hashes % hashes.dtype.type(n_features)
 
     def _word_ids(self, words: list[str]) -> np.ndarray:
         """Hashed id of each word."""
         hashes = murmur3_32_many([f"w:{word}" for word in words])
-        return np.asarray(hashes, dtype=np.int64) % self.settings.n_features
+        return self._column(np.asarray(hashes, dtype=np.int64))
 
 
 def _code_points(text: str) -> np.ndarray:
