@@ -68,6 +68,15 @@ def test_a_repeated_word_adds_up_in_one_cell() -> None:
     assert len(many.indices) == len(once.indices) + 1
 
 
+def test_characters_repeated_three_times_or_more_count_twice() -> None:
+    # Only tokens with three equal characters in a row are squeezed (word characters only:
+    # "!!!" stays); the rest of the batch keeps its own n-grams.
+    squeezed = Featuriser().transform(["Sooooo goood ok 1000 !!! ąąą", "kot"])
+    plain = Featuriser().transform(["Soo good ok 100 !!! ąą", "kot"])
+    assert _same(squeezed, plain)
+    assert not _same(Featuriser().transform(["!!!"]), Featuriser().transform(["!!"]))
+
+
 def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
     matrix = Featuriser().transform(["", "   ", "\n"])
     assert matrix.shape[0] == 3 and matrix.nnz == 0
