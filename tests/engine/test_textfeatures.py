@@ -82,13 +82,15 @@ def test_a_batch_of_texts_without_words_gives_empty_rows() -> None:
     assert matrix.shape[0] == 3 and matrix.nnz == 0
 
 
-def _projection(rng: np.random.Generator, n_features: int, *, blank: bool) -> Projection:
+def _projection(
+    rng: np.random.Generator, n_features: int, *, blank: bool, heads: int = 8
+) -> Projection:
     # Column-major, as the language model is loaded; with or without an all-zero row (a
     # column no head weighs), which the featuriser pads its sums with when there is one.
-    quantised = np.asfortranarray(rng.integers(-127, 128, (n_features, 8), dtype=np.int8))
+    quantised = np.asfortranarray(rng.integers(-127, 128, (n_features, heads), dtype=np.int8))
     if blank:
         quantised[5] = 0
-    return Projection(quantised, rng.uniform(0.001, 0.05, 8).astype(np.float32))
+    return Projection(quantised, rng.uniform(0.001, 0.05, heads).astype(np.float32))
 
 
 def _product(texts: list[str], projection: Projection, features: FeatureSettings) -> np.ndarray:
@@ -120,6 +122,17 @@ def test_projected_scores_are_exact_where_different_tokens_share_cells() -> None
     features = FeatureSettings(n_features=64)
     projection = _projection(rng, 64, blank=False)
     got = Featuriser(features, projection=projection).project(TEXTS)
+    assert np.allclose(got, _product(TEXTS, projection, features), rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.parametrize("heads", [1, 5, 28, 40])
+def test_projected_scores_for_any_number_of_heads(heads: int) -> None:
+    # Rows of 5 or 28 int8 heads are widened to 8 or 32 bytes (numpy copies those faster).
+    rng = np.random.default_rng(heads)
+    features = FeatureSettings(n_features=4096)
+    projection = _projection(rng, 4096, blank=heads != 5, heads=heads)
+    got = Featuriser(features, projection=projection).project(TEXTS)
+    assert got.shape == (len(TEXTS), heads)
     assert np.allclose(got, _product(TEXTS, projection, features), rtol=1e-5, atol=1e-5)
 
 
