@@ -358,19 +358,17 @@ class Featuriser:
 
     def _marked(self, texts: Sequence[str], joined: str) -> list[int]:
         """``row << 3 | code`` of each marker of the batch's texts joined by ``_JOINER``."""
-        found = [
-            (i << 3) | _SHOUTING
-            for i, text in enumerate(texts)
-            if len(text) >= 4 and text.isupper()
-        ]
+        lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+        upper = np.fromiter(map(str.isupper, texts), bool, len(texts))
+        found = (np.flatnonzero(upper & (lengths >= 4)) << 3 | _SHOUTING).tolist()
         codes = _code_points(joined)
         # A flag byte per character (one more: the last text may be empty), ORed per text.
         flags = np.zeros(len(codes) + 1, dtype=np.uint8)
         np.take(_MARKER_BITS, codes, out=flags[:-1])
         bangs = flags & _BANG
         flags[:-2][(bangs[:-2] & bangs[1:-1]) != 0] |= 1 << _KIND["zzexclaim"]
-        lengths = np.fromiter(map(len, texts), np.int64, len(texts)) + len(_JOINER)
-        per_text = np.bitwise_or.reduceat(flags, np.cumsum(lengths) - lengths)
+        spans = lengths + len(_JOINER)
+        per_text = np.bitwise_or.reduceat(flags, np.cumsum(spans) - spans)
         for marker in ("zzplletters", "zzfiletters", "zzexclaim", "zzquestion"):
             code = _KIND[marker]
             found += (np.flatnonzero(per_text & (1 << code)) << 3 | code).tolist()
