@@ -80,14 +80,14 @@ def _marker_bits() -> np.ndarray:
 
 _MARKER_BITS = _marker_bits()
 """Looked up for every character of a batch: several times cheaper than one regex search of
-the batch per marker (a megabyte, of which the pages holding these letters are read)."""
+the batch per marker (a megabyte, of which only the pages of characters that occur are read)."""
 _WORD_WEIGHT = 2.0
 _BIGRAM_MIX = 1_000_003
 _PRIME = np.uint64(1_099_511_628_211)
 _CACHE_LIMIT = 500_000
 _TOKEN_ROOM = 2**17
-"""Tokens the table has room for before it grows (a token has ~25 entries): some 20 MB,
-taken from the system as the table fills."""
+"""Tokens the table has room for before it grows (a token has ~25 entries): 36 MB of address
+space, backed by memory only as the table fills."""
 
 
 @dataclass(frozen=True, slots=True)
