@@ -21,12 +21,15 @@ COMPILED_MODULES = (
     "abuse",
     "emotion",
     "findings",
+    "fusion",
     "intents",
     "lemma",
     "lexicon",
     "normalize",
+    "pipeline",
     "reading",
     "rules",
+    "severity",
     "tokens",
 )
 
