@@ -15,22 +15,24 @@ from pathlib import Path
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-# The rules and what they call per word and per hit; the learned models spend their time in
-# numpy and gain nothing from compiling.
+# Modules under calmdesk/: the rules and what they call per word and per hit, fusion and the
+# decisions over a batch, and the reading of input files (per line). The learned models spend
+# their time in numpy and gain nothing from compiling.
 COMPILED_MODULES = (
-    "abuse",
-    "emotion",
-    "findings",
-    "fusion",
-    "intents",
-    "lemma",
-    "lexicon",
-    "normalize",
-    "pipeline",
-    "reading",
-    "rules",
-    "severity",
-    "tokens",
+    "cli.inputs",
+    "engine.abuse",
+    "engine.emotion",
+    "engine.findings",
+    "engine.fusion",
+    "engine.intents",
+    "engine.lemma",
+    "engine.lexicon",
+    "engine.normalize",
+    "engine.pipeline",
+    "engine.reading",
+    "engine.rules",
+    "engine.severity",
+    "engine.tokens",
 )
 
 
@@ -55,25 +57,23 @@ def _extensions() -> list:
     if os.environ.get("CALMDESK_PURE_PYTHON"):
         # An editable install compiled earlier left its modules beside the sources, where
         # they would still be imported first.
-        for leftover in [*Path("src").glob("calmdesk_engine__mypyc.*"), *_compiled_in_place()]:
+        for leftover in [*Path("src").glob("calmdesk__mypyc.*"), *_compiled_in_place()]:
             leftover.unlink()
         return []
     try:
         from mypyc.build import mypycify
     except ImportError:  # a build without the build requirements (setup.py run by hand)
         return []
-    paths = [f"src/calmdesk/engine/{name}.py" for name in COMPILED_MODULES]
-    return mypycify(paths, opt_level="3", group_name="calmdesk_engine")
+    paths = [f"src/calmdesk/{name.replace('.', '/')}.py" for name in COMPILED_MODULES]
+    return mypycify(paths, opt_level="3", group_name="calmdesk")
 
 
 def _compiled_in_place() -> list[Path]:
-    engine = Path("src/calmdesk/engine")
-    return [
-        path
-        for name in COMPILED_MODULES
-        for path in engine.glob(f"{name}.*")
-        if path.suffix in (".so", ".pyd")
-    ]
+    found = []
+    for name in COMPILED_MODULES:
+        source = Path("src/calmdesk", *name.split("."))
+        found += [p for p in source.parent.glob(f"{source.name}.*") if p.suffix in (".so", ".pyd")]
+    return found
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": OptionalBuildExt})

@@ -47,13 +47,12 @@ def pytest_sessionstart(session: pytest.Session) -> None:
     import importlib.machinery
 
     src = Path(__file__).resolve().parents[1] / "src"
-    engine = src / "calmdesk" / "engine"
     for suffix in importlib.machinery.EXTENSION_SUFFIXES:
         # mypyc puts the code of every compiled module in one library, rebuilt whenever a
         # module changes; each module's own file only points at it.
-        for library in src.glob(f"calmdesk_engine__mypyc{suffix}"):
+        for library in src.glob(f"calmdesk__mypyc{suffix}"):
             built = library.stat().st_mtime
-            for compiled in engine.glob(f"*{suffix}"):
+            for compiled in (src / "calmdesk").rglob(f"*{suffix}"):
                 source = compiled.with_name(compiled.name.removesuffix(suffix) + ".py")
                 if source.is_file() and source.stat().st_mtime > built:
                     pytest.exit(

@@ -18,17 +18,23 @@ from calmdesk.errors import InvalidInput
 SUPPORTED_SUFFIXES = (".jsonl", ".csv", ".txt")
 
 
-@dataclass(slots=True)
+@dataclass(slots=True, init=False)
 class InputMessage:
     """One message read from a file: its text, optional id and optional language.
 
-    Not frozen: one is made per line read, and a frozen dataclass sets each field through
-    ``object.__setattr__`` (0.4 instead of 0.12 us a message).
+    One is made per line read: not frozen (a frozen dataclass sets each field through
+    ``object.__setattr__``), with its __init__ written out (compiled by mypyc, see setup.py,
+    a generated one would run as interpreted code).
     """
 
     text: str
-    id: Any = None
-    lang: str | None = None
+    id: Any
+    lang: str | None
+
+    def __init__(self, text: str, id: Any = None, lang: str | None = None) -> None:
+        self.text = text
+        self.id = id
+        self.lang = lang
 
 
 def check_language(lang: str | None, where: str) -> str | None:
