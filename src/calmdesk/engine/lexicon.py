@@ -14,8 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate
-from operator import itemgetter
-from typing import Final, cast
+from typing import Final
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet, has_stretch
@@ -284,26 +283,30 @@ class Lexicon:
             return
         self.scan_plans(tokens, self.plans(keys), 0, hits, markers)
 
-    def plans(self, keys: Sequence[str]) -> tuple[Plan | tuple[()], ...]:
-        """What each word of ``keys`` can start (``()`` for nothing), in one C-level call for
-        words seen before; words never seen are looked up once."""
+    def plans(self, keys: list[str]) -> list[Plan | tuple[()]]:
+        """What each word of ``keys`` can start (``()`` for nothing): one look-up per word;
+        words never seen are planned once."""
         starting = self._starting
-        if len(keys) > 1:
-            # Plan the words never seen first (a batch nearly always has some), then read them
-            # all in one call.
-            new = [key for key in keys if key not in starting]
-            if new:
-                self._new_plans(list(dict.fromkeys(new)))
-            try:
-                return cast(tuple[Plan | tuple[()], ...], itemgetter(*keys)(starting))
-            except KeyError:  # the cache was reset while planning the new words
-                pass
-        return tuple(self._new_plans(keys))
+        found: list[Plan | tuple[()]] = []
+        missing: list[int] = []
+        for i, key in enumerate(keys):
+            plan = starting.get(key)
+            if plan is None:
+                missing.append(i)
+                found.append(())
+            else:
+                found.append(plan)
+        if missing:
+            new = list(dict.fromkeys([keys[i] for i in missing]))
+            planned = dict(zip(new, self._new_plans(new), strict=True))
+            for i in missing:
+                found[i] = planned[keys[i]]
+        return found
 
     def scan_plans(
         self,
         tokens: Tokens,
-        plans: tuple[Plan | tuple[()], ...],
+        plans: list[Plan | tuple[()]],
         offset: int,
         hits: list[Hit],
         markers: dict[str, list[Hit]] | None,
