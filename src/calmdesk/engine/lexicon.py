@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from itertools import accumulate
-from typing import Final
+from typing import Final, cast
 
 from calmdesk.engine.lemma import Inflection, StemIndex
 from calmdesk.engine.normalize import deleet, destretch, fold, has_leet, has_stretch
@@ -55,6 +55,8 @@ _GAP: Final = "…"
 _MAX_GAP: Final = 3
 _CACHE_LIMIT: Final = 200_000
 _NONE: Final[frozenset[int]] = frozenset()
+_NO_PLAN: Final[tuple[()]] = ()
+"""The plan of a word that starts nothing (tested by identity: every such word gets it)."""
 # What makes lookup() try several forms of a word: a character that deleet() or masking
 # changes, or a letter stretched three times or more (normalize's _LEET and _RUN3). Two
 # searches, each several times faster than one with both: in a word, a character three times
@@ -293,7 +295,7 @@ class Lexicon:
             plan = starting.get(key)
             if plan is None:
                 missing.append(i)
-                found.append(())
+                found.append(_NO_PLAN)
             else:
                 found.append(plan)
         if missing:
@@ -314,14 +316,14 @@ class Lexicon:
         """:meth:`scan` given the plans of the words of ``tokens``: ``plans[offset + i]`` is
         what word ``i`` can start (a batch's texts share one sequence of plans)."""
         keys = tokens.keys
-        atoms_of = self._cache.get
+        cache = self._cache
         atoms_per: list[frozenset[int]] | None = None
         last = len(keys) - 1
         for i in range(len(keys)):
             found = plans[offset + i]
-            if not found:  # most words start nothing
+            if found is _NO_PLAN:  # most words start nothing
                 continue
-            singles, single_hits, single_cues, seconds, pairs, gapped = found
+            singles, single_hits, single_cues, seconds, pairs, gapped = cast(Plan, found)
             if markers is None:
                 for entry in singles:
                     hits.append(Hit(entry, i, i))
@@ -337,7 +339,7 @@ class Lexicon:
             paired = False
             if seconds and i < last:
                 # Phrases by their first two words: most never find their second word next.
-                after = atoms_of(keys[i + 1])
+                after = cache.get(keys[i + 1])
                 if after is None:
                     after = self.lookup(keys[i + 1])
                 paired = not seconds.isdisjoint(after)
@@ -409,12 +411,12 @@ class Lexicon:
                 atoms = self._cache.get(key)
                 if atoms is None:
                     atoms = self._look_up(key, i in special, i in rooted)
-                plan = ()
+                plan = _NO_PLAN
                 if atoms:
                     plan = self._plans.get(atoms) or self._plan(atoms)
                     self._plans.setdefault(atoms, plan)
                     if not (plan[0] or plan[3] or plan[5]):
-                        plan = ()
+                        plan = _NO_PLAN
                 if len(self._starting) >= _CACHE_LIMIT:
                     self._starting.clear()
                 self._starting[key] = plan
