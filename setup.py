@@ -1,9 +1,11 @@
-"""Build step: the rule engine's modules compiled to C extensions with mypyc.
+"""Build step: the rule engine's modules (and a few others on the per-message path) compiled to
+C extensions with mypyc.
 
 The metadata lives in pyproject.toml; this file only adds the compiled modules. They are the same
-Python source (type-checked by mypy, so mypyc can compile it), about 1.4x faster to run; where
-no C compiler is found, or with ``CALMDESK_PURE_PYTHON=1`` set, the package installs as plain
-Python and gives the same results (``tests/engine/test_compiled.py`` checks that they agree).
+Python source (type-checked by mypy, so mypyc can compile it); compiled, the rules run about
+twice as fast. Where no C compiler is found, or with ``CALMDESK_PURE_PYTHON=1`` set, the package
+installs as plain Python and gives the same results (``tests/engine/test_compiled.py`` checks
+that they agree). docs/engine.md ("Speed") says what the compiled modules' code avoids and why.
 """
 
 from __future__ import annotations
