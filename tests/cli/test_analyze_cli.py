@@ -109,6 +109,14 @@ def test_help_lists_every_area() -> None:
     assert done.returncode == 0 and "--file" in done.stdout
 
 
+def test_version_alone_prints_the_version() -> None:
+    from calmdesk import __version__
+
+    done = subprocess.run([*CALMDESK, "--version"], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == __version__
+
+
 def test_lang_option_skips_detection() -> None:
     done = run("--lang", "fi", "on")
     assert done.returncode == 0, done.stderr

@@ -41,15 +41,23 @@ def _error(message: str) -> None:
     Console(stderr=True).print(message, highlight=False)
 
 
-@app.callback()
-def _root(
-    version: bool = typer.Option(False, "--version", help="Show the version and exit."),
-) -> None:
-    if version:
+def _show_version(value: bool) -> None:
+    if value:
         from calmdesk import __version__
 
         typer.echo(__version__)
         raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    # Eager, with its own callback: the group's callback runs only once a command is given, so
+    # "calmdesk --version" alone stopped at "Missing command".
+    version: bool = typer.Option(
+        False, "--version", callback=_show_version, is_eager=True, help="Show the version and exit."
+    ),
+) -> None:
+    del version  # handled by _show_version
 
 
 def main() -> None:
