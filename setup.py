@@ -67,7 +67,19 @@ def _extensions() -> list:
     except ImportError:  # a build without the build requirements (setup.py run by hand)
         return []
     paths = [f"src/calmdesk/{name.replace('.', '/')}.py" for name in COMPILED_MODULES]
-    return mypycify(paths, opt_level="3", group_name="calmdesk")
+    # The build environment has none of calmdesk's dependencies: their types are unknown there,
+    # so ignores written for them go unused, and the rest of the package is not mypyc's to check
+    # (mypy checks it in the test command, with the dependencies installed).
+    options = ["--no-warn-unused-ignores", "--follow-imports=silent"]
+    try:
+        return mypycify([*options, *paths], opt_level="3", group_name="calmdesk")
+    except (Exception, SystemExit) as error:  # mypy reports errors by exiting
+        print(
+            f"calmdesk: the rule engine could not be compiled ({error}); "
+            "installing it as plain Python (same results, slower)",
+            file=sys.stderr,
+        )
+        return []
 
 
 def _compiled_in_place() -> list[Path]:

@@ -7,7 +7,6 @@ cues already show; shouting with no other cue reads as anger.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -32,7 +31,6 @@ _EVIDENCE_AT: Final = 0.4
 
 _EMOTION_SET: Final = frozenset(EMOTIONS)
 _NO_EMOTION: Final[dict[str, float]] = dict.fromkeys(EMOTIONS, 0.0)
-_EXCLAIM: Final = re.compile(r"!{2,}|\?!|!\?")
 _SAMPLE: Final = 2000  # characters read for capitals; enough to tell shouting
 
 
@@ -70,7 +68,8 @@ def text_intensity(text: str, intensifiers: int) -> float:
                 elif caps >= 2:
                     score += 0.2
     exclaims = text.count("!")
-    if exclaims and (exclaims >= 2 or _EXCLAIM.search(text)):
+    # Two or more "!", or one beside a "?" ("?!", "!?").
+    if exclaims and (exclaims >= 2 or "?!" in text or "!?" in text):
         score += 0.4 if "!!!" in text or exclaims >= 3 else 0.25
     if intensifiers:
         score += 0.2 * intensifiers
