@@ -198,8 +198,7 @@ class Lexicon:
         cached = self._cache.get(key)
         if cached is not None:
             return cached
-        special = "*" in key or deleet(key) != key or has_stretch(key)
-        return self._look_up(key, special, bool(self._roots) and self._has_root(key))
+        return self._look_up(key, _special(key), bool(self._roots) and self._has_root(key))
 
     def _look_up(self, key: str, special: bool, rooted: bool) -> frozenset[int]:
         # A word not in the cache: ``special`` when it has leetspeak, stretching or masking,
@@ -428,8 +427,7 @@ class Lexicon:
         of those in which a root occurs: one search over the words joined, not one per word."""
         joined = "\x00".join(keys)
         if len(keys) < 2 or joined.count("\x00") != len(keys) - 1:
-            special = {i for i, key in enumerate(keys) if "*" in key or deleet(key) != key}
-            special.update(i for i, key in enumerate(keys) if has_stretch(key))
+            special = {i for i, key in enumerate(keys) if _special(key)}
             rooted = {i for i, key in enumerate(keys) if self._roots and self._has_root(key)}
             return special, rooted
         ends = list(accumulate(len(key) + 1 for key in keys))
@@ -463,6 +461,12 @@ class Lexicon:
             {atom2: tuple(entries.values()) for atom2, entries in pairs.items()},
             tuple(gapped.values()),
         )
+
+
+def _special(key: str) -> bool:
+    """Whether lookup() tries several forms of ``key``: leetspeak, masking or stretching (what
+    _LEET_OR_MASK and _THREE_IN_A_ROW find in a batch of words)."""
+    return "*" in key or deleet(key) != key or has_stretch(key)
 
 
 def _prefix_pattern(key: str, length: int) -> str:
