@@ -97,13 +97,31 @@ _FAST_RANGES: Final = (
 @lru_cache(maxsize=65536)
 def fold_char(ch: str) -> str:
     """The folded form of one character (may be empty or longer than one character)."""
-    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold())
+    return _kept(unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", ch).casefold()))
+
+
+def _kept(decomposed: str) -> str:
     out = []
     for c in decomposed:
         if unicodedata.combining(c) or unicodedata.category(c) == "Cf":
             continue
         out.append(_SPECIAL.get(c, c))
     return "".join(out)
+
+
+_APART: Final = "\ue000"
+"""Separates characters folded together (:func:`fold_chars`): a private-use character, which
+normalisation and case folding leave as it is, and a starter, so no reordering of combining
+marks crosses it."""
+
+
+def fold_chars(chars: list[str]) -> list[str]:
+    """:func:`fold_char` of each of ``chars`` (none of them ``_APART``), with one normalisation
+    and one case folding of them all: decomposition and case folding map character by
+    character, and ``_APART`` keeps the characters' marks from being reordered across."""
+    joined = _APART.join(chars)
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", joined).casefold())
+    return [_kept(part) for part in decomposed.split(_APART)]
 
 
 class Folded:
@@ -148,17 +166,20 @@ class _Tables:
     def __init__(self) -> None:
         table: dict[int, str] = {}
         simple: list[int] = []
-        for low, high in _FAST_RANGES:
-            for code in range(low, high):
-                ch = chr(code)
-                if unicodedata.category(ch) == "Cs":
-                    continue
-                folded = fold_char(ch)
-                if len(folded) != 1 or len(ch.lower()) != 1:
-                    continue
-                simple.append(code)
-                if folded != ch and code > 0x7F:
-                    table[code] = folded
+        chars = [
+            chr(code)
+            for low, high in _FAST_RANGES
+            for code in range(low, high)
+            if unicodedata.category(chr(code)) != "Cs"
+        ]
+        # All at once: folding the 7,000 characters one by one took 30 ms of every start-up.
+        for ch, folded in zip(chars, fold_chars(chars), strict=True):
+            if len(folded) != 1 or len(ch.lower()) != 1:
+                continue
+            code = ord(ch)
+            simple.append(code)
+            if folded != ch and code > 0x7F:
+                table[code] = folded
         self.complex = re.compile("[^" + _char_class(simple) + "]")
         # The map as a list indexed by code point, up to the last fast range: str.translate
         # reads a list several times faster than a dict, where every character that is not a
