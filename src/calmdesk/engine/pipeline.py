@@ -13,7 +13,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, Final
 
 import numpy as np
 
@@ -113,10 +113,23 @@ _HOSTILE_AT = [ABUSE_CATEGORIES.index(name) for name in ("insult", "threat", "di
 _HARASSMENT_AT = ABUSE_CATEGORIES.index("sexual_harassment")
 # Words the rules may have read as aimed at someone: all but profanity ("what the hell").
 _PERSONAL_AT = [i for i, name in enumerate(ABUSE_CATEGORIES) if name != "profanity"]
-# Dict displays build the score dicts three times faster than dict(zip(...)); these unpackings
-# fail at import if a vocabulary grows, so the displays below cannot fall out of step.
-_PROFANITY, _INSULT, _THREAT, _DISCRIMINATION, _HARASSMENT = ABUSE_CATEGORIES
-_ANGER, _FRUSTRATION, _DISAPPOINTMENT, _ANXIETY, _SADNESS, _SATISFACTION = EMOTIONS
+# Dict displays build the score dicts three times faster than dict(zip(...)). They name every
+# label, so a vocabulary that grows must stop the import rather than drop a key from the output.
+if len(ABUSE_CATEGORIES) != 5 or len(EMOTIONS) != 6:
+    raise ImportError("the score dicts of engine.pipeline must name every label of the vocabulary")
+# Final: compiled, these are read from C variables, not looked up in the module per message.
+_PROFANITY: Final = ABUSE_CATEGORIES[0]
+_INSULT: Final = ABUSE_CATEGORIES[1]
+_THREAT: Final = ABUSE_CATEGORIES[2]
+_DISCRIMINATION: Final = ABUSE_CATEGORIES[3]
+_HARASSMENT: Final = ABUSE_CATEGORIES[4]
+_ANGER: Final = EMOTIONS[0]
+_FRUSTRATION: Final = EMOTIONS[1]
+_DISAPPOINTMENT: Final = EMOTIONS[2]
+_ANXIETY: Final = EMOTIONS[3]
+_SADNESS: Final = EMOTIONS[4]
+_SATISFACTION: Final = EMOTIONS[5]
+_VERSION: Final = __version__
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,11 +138,13 @@ class _Decided:
 
     languages: list[str]
     findings: list[Findings]
-    abuse: list[float]
-    flagged: list[bool]
-    directed: list[bool]
-    categories: list[list[float]]
-    emotions: list[list[float]]
+    # Python floats and bools as tolist() made them, typed Any so that compiled code passes the
+    # objects on rather than unboxing each to a C double or bool and boxing a new one.
+    abuse: list[Any]
+    flagged: list[Any]
+    directed: list[Any]
+    categories: list[list[Any]]
+    emotions: list[list[Any]]
     dominant: list[str]
     severity: list[str]
 
@@ -219,7 +234,7 @@ def _decisions(
 def _analyses(batch: _Decided) -> list[Analysis]:
     return [
         Analysis(
-            __version__,
+            _VERSION,
             language,
             Abuse(score, at_staff, {_PROFANITY: p, _INSULT: i, _THREAT: t,
                                     _DISCRIMINATION: d, _HARASSMENT: h}),
@@ -246,39 +261,38 @@ def _analyses(batch: _Decided) -> list[Analysis]:
 
 
 def _records(batch: _Decided) -> list[dict[str, Any]]:
-    # The same values as _analyses gives, laid out as Analysis.to_dict lays them out.
-    return [
-        {
-            "version": __version__,
-            "language": language,
-            "abuse": {
-                "flagged": flagged,
-                "score": score,
-                "directed_at_staff": at_staff,
-                "categories": {_PROFANITY: p, _INSULT: i, _THREAT: t, _DISCRIMINATION: d,
-                               _HARASSMENT: h},
-            },
-            "emotions": {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax,
-                         _SADNESS: sa, _SATISFACTION: st},
-            "dominant_emotion": dominant,
-            "intents": list(f.intents),
-            "severity": level,
-            "evidence": [
-                {"start": start, "end": end, "text": text, "label": label}
-                for start, end, text, label in f.evidence
-            ] if f.evidence else [],
-        }
-        for language, f, score, flagged, at_staff, (p, i, t, d, h), (a, fr, di, ax, sa, st),
-        dominant, level in zip(
-            batch.languages,
-            batch.findings,
-            batch.abuse,
-            batch.flagged,
-            batch.directed,
-            batch.categories,
-            batch.emotions,
-            batch.dominant,
-            batch.severity,
-            strict=True,
-        )
-    ]  # fmt: skip
+    # The same values as _analyses gives, laid out as Analysis.to_dict lays them out. Indexed
+    # lists rather than zip() and unpacking: compiled, each is a direct read of the list.
+    languages, findings, scores = batch.languages, batch.findings, batch.abuse
+    flagged, directed = batch.flagged, batch.directed
+    categories, emotions = batch.categories, batch.emotions
+    dominant, severity = batch.dominant, batch.severity
+    records: list[dict[str, Any]] = []
+    for k in range(len(languages)):
+        f = findings[k]
+        c = categories[k]
+        e = emotions[k]
+        evidence = f.evidence
+        records.append(
+            {
+                "version": _VERSION,
+                "language": languages[k],
+                "abuse": {
+                    "flagged": flagged[k],
+                    "score": scores[k],
+                    "directed_at_staff": directed[k],
+                    "categories": {_PROFANITY: c[0], _INSULT: c[1], _THREAT: c[2],
+                                   _DISCRIMINATION: c[3], _HARASSMENT: c[4]},
+                },
+                "emotions": {_ANGER: e[0], _FRUSTRATION: e[1], _DISAPPOINTMENT: e[2],
+                             _ANXIETY: e[3], _SADNESS: e[4], _SATISFACTION: e[5]},
+                "dominant_emotion": dominant[k],
+                "intents": list(f.intents),
+                "severity": severity[k],
+                "evidence": [
+                    {"start": start, "end": end, "text": text, "label": label}
+                    for start, end, text, label in evidence
+                ] if evidence else [],
+            }
+        )  # fmt: skip
+    return records
