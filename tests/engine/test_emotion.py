@@ -5,7 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from calmdesk.engine.emotion import _maybe_capitals
 from calmdesk.engine.pipeline import analyze_many
 
 
@@ -99,3 +102,22 @@ def test_denying_an_insult_does_not_deny_the_feeling_that_follows(lang: str, tex
     result = rules(text, lang)
     assert not result["abuse"]["flagged"]
     assert any(e["label"] == "frustration" for e in result["evidence"])
+
+
+def _has_capitals(text: str) -> bool:
+    return any(word.isupper() and len(word) >= 3 for word in text.split())
+
+
+_CASED = st.text(
+    alphabet=st.sampled_from(list("aAbBzZ19.!?- \t\n\x1cąĄłŁäÄöÖǅß\u00a0\u2003\u3000"))
+    | st.characters(),
+    max_size=40,
+)
+
+
+@given(_CASED)
+def test_the_capitals_gate_lets_every_word_in_capitals_through(text: str) -> None:
+    # The gate only spares messages the count of words in capitals: it may let through a text
+    # with none, never stop one with one.
+    if _has_capitals(text):
+        assert _maybe_capitals(text)
