@@ -55,8 +55,17 @@ def pytest_sessionstart(session: pytest.Session) -> None:
             for compiled in (src / "calmdesk").rglob(f"*{suffix}"):
                 source = compiled.with_name(compiled.name.removesuffix(suffix) + ".py")
                 if source.is_file() and source.stat().st_mtime > built:
-                    pytest.exit(
-                        f"{source.name} changed after it was compiled: run `pip install -e .` "
-                        "(or set CALMDESK_PURE_PYTHON=1 for that install to run plain Python)",
-                        returncode=4,
-                    )
+                    _stop_stale(source)
+        # The feature core is written in C: its library is built from the .c beside it.
+        for core in (src / "calmdesk").rglob(f"*{suffix}"):
+            source = core.with_name(core.name.removesuffix(suffix) + ".c")
+            if source.is_file() and source.stat().st_mtime > core.stat().st_mtime:
+                _stop_stale(source)
+
+
+def _stop_stale(source: Path) -> None:
+    pytest.exit(
+        f"{source.name} changed after it was compiled: run `pip install -e .` "
+        "(or set CALMDESK_PURE_PYTHON=1 for that install to run plain Python)",
+        returncode=4,
+    )

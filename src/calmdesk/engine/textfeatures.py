@@ -16,6 +16,7 @@ and scores a batch from those (:meth:`Featuriser.project`), with no scipy.
 
 from __future__ import annotations
 
+import importlib
 import re
 import sys
 import threading
@@ -23,6 +24,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,6 +33,18 @@ from calmdesk.engine.hashing import murmur3_32_many
 
 if TYPE_CHECKING:
     import scipy.sparse as sp
+
+
+def _load_core() -> ModuleType | None:
+    try:
+        return importlib.import_module("calmdesk.engine._featurecore")
+    except ImportError:  # installed without a C compiler, or with CALMDESK_PURE_PYTHON=1
+        return None
+
+
+_core = _load_core()
+"""The C sums of the analysis path (``_featurecore.c``), or None: numpy computes the same
+integers. Tests set it to None to compare both."""
 
 N_FEATURES = 2**18
 """Width of the hashed feature space; part of every shipped model's manifest."""
@@ -306,10 +320,14 @@ class Featuriser:
             raise ValueError("this featuriser was made without a projection")
         with self._lock:
             batch = self._encode(texts)
-            sums = self._summed(batch)
-            # The squared length: each entry's squared weight (summed per token, like the
-            # projection) plus twice the products of entries that share a cell.
-            squared = sums[:, -1] + self._shared(batch)
+            if _core is not None:
+                sums = self._core_sums(batch)
+                squared = sums[:, -1]
+            else:
+                sums = self._summed(batch)
+                # The squared length: each entry's squared weight (summed per token, like the
+                # projection) plus twice the products of entries that share a cell.
+                squared = sums[:, -1] + self._shared(batch)
         norms = np.sqrt(squared.astype(np.float64))
         norms[norms == 0.0] = 1.0
         return sums[:, :-1] * (self.projection.scale.astype(np.float64) / norms[:, None])
@@ -443,6 +461,27 @@ class Featuriser:
         # Float sums of small integers are exact.
         return 2 * np.bincount(rows, products, minlength=batch.size).astype(np.int64)
 
+    def _core_sums(self, batch: _Batch) -> np.ndarray:
+        """:meth:`_summed` with the row's exact squared length in the last column, from the C
+        core: one pass over each row's entries, where numpy sorts all the batch's."""
+        assert _core is not None
+        out = np.empty((batch.size, self._heads + 1), dtype=np.int64)
+        _core.project_sums(
+            out,
+            batch.tokens,
+            batch.counts,
+            self._sums.values,
+            self._start.values,
+            self._length.values,
+            self._entries.values,
+            self._rows,
+            batch.bigram_rows,
+            batch.bigram_columns,
+            batch.marker_rows,
+            batch.marker_columns,
+        )
+        return out
+
     def _summed(self, batch: _Batch) -> np.ndarray:
         """Per row, the exact integer sums of its entries' weights times their int8 weight
         rows, then of their squared weights: (n, n_heads + 1)."""
@@ -511,16 +550,19 @@ class Featuriser:
         if self._rows is not None:
             # Every token has entries (its padded form has at least two character bigrams).
             sums = np.empty((len(tokens), self._heads + 1), dtype=np.int32)
-            # Words weigh 2: their rows are summed twice.
-            sums[:, :-1] = _row_sums(
-                self._rows,
-                np.repeat(entries >> 1, 1 + (entries & 1)),
-                lengths + heavy_count,
-                dtype=np.int32,
-                smallest=16,
-                blank=self._blank,
-            )[:, : self._heads]
-            sums[:, -1] = lengths + 3 * heavy_count
+            if _core is not None:
+                _core.token_sums(sums, entries, lengths, self._rows)
+            else:
+                # Words weigh 2: their rows are summed twice.
+                sums[:, :-1] = _row_sums(
+                    self._rows,
+                    np.repeat(entries >> 1, 1 + (entries & 1)),
+                    lengths + heavy_count,
+                    dtype=np.int32,
+                    smallest=16,
+                    blank=self._blank,
+                )[:, : self._heads]
+                sums[:, -1] = lengths + 3 * heavy_count
             self._sums.append(sums)
             self._heaviest = max(self._heaviest, int(sums[:, -1].max()))
         self._start.append(self._entries.size + np.cumsum(lengths) - lengths)

@@ -1,0 +1,442 @@
+/* The learned models' integer sums over hashed entries (textfeatures.Featuriser), in C.
+ *
+ * numpy computes these sums without a Python loop, but only through whole-batch passes: the
+ * exact row lengths need every entry key of a batch built and sorted (~75,000 per 512 texts),
+ * and the sums of int8 weight rows gather copies of them first. Here each row (or token) is
+ * one pass over its entries, with 64-bit accumulators. The results are the same integers, so
+ * textfeatures keeps its numpy code as the fallback (no compiler, CALMDESK_PURE_PYTHON=1) and
+ * the tests compare both.
+ *
+ * Only the CPython C API and the buffer protocol: the build environment has no numpy. Arrays
+ * come from our own code, but every shape, index and order is checked: a wrong one raises
+ * ValueError instead of reading out of bounds.
+ *
+ * An entry is column << 1 | heavy: a character n-gram weighs 1, a word 2 (heavy).
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(address) __builtin_prefetch(address)
+#else
+#define PREFETCH(address) ((void)0)
+#endif
+#define AHEAD 16 /* tokens, bigrams or entries read ahead */
+
+/* ---- Arrays from Python ----------------------------------------------------------------- */
+
+#define MAX_ARRAYS 12
+
+typedef struct {
+    Py_buffer views[MAX_ARRAYS];
+    int count;
+} Held;
+
+static void
+release(Held *held)
+{
+    while (held->count > 0) {
+        PyBuffer_Release(&held->views[--held->count]);
+    }
+}
+
+/* Borrows obj's memory as a C-contiguous array of signed integers of the given size and
+ * number of dimensions; its shape goes to shape[]. Returns -1 with an exception set. */
+static int
+take(Held *held, PyObject *obj, const char *name, Py_ssize_t itemsize, int ndim, int writable,
+     void **data, Py_ssize_t *shape)
+{
+    Py_buffer *view = &held->views[held->count];
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (held->count == MAX_ARRAYS) {
+        PyErr_SetString(PyExc_SystemError, "_featurecore: too many arrays");
+        return -1;
+    }
+    if (PyObject_GetBuffer(obj, view, flags) < 0) {
+        return -1;
+    }
+    held->count++;
+    const char *format = view->format;
+    if (format[0] == '@' || format[0] == '=') {
+        format++; /* native byte order; numpy writes none */
+    }
+    if (view->ndim != ndim || view->itemsize != itemsize || format[0] == '\0' ||
+        format[1] != '\0' || strchr("bhilq", format[0]) == NULL) {
+        PyErr_Format(PyExc_ValueError,
+                     "%s must be a C-contiguous %d-dimensional array of %zd-byte signed "
+                     "integers",
+                     name, ndim, itemsize);
+        return -1;
+    }
+    *data = view->buf;
+    for (int i = 0; i < ndim; i++) {
+        shape[i] = view->shape[i];
+    }
+    return 0;
+}
+
+static PyObject *
+invalid(const char *message)
+{
+    PyErr_SetString(PyExc_ValueError, message);
+    return NULL;
+}
+
+/* ---- A row's squared length ------------------------------------------------------------
+ * The sum over the row's cells (columns) of the squared summed weight of its entries there.
+ * Entries of different tokens, bigrams and markers can share a cell, so the weights are summed
+ * per column in a small open-addressing table (~150 entries per message: it stays in the L1
+ * cache; an array of all 2^18 columns, 1 MB, made the same sums 2x slower, read from memory),
+ * and the squared length grows by (a + w)^2 - a^2 = (2a + w) w as an entry of weight w joins
+ * a cell holding a. */
+
+typedef struct {
+    int32_t *columns; /* -1: an empty slot */
+    int32_t *weights; /* a row has < 2^30 entries of weight <= 2 */
+    Py_ssize_t capacity;
+    Py_ssize_t mask; /* the slots in use: a power of two over twice the row's entries, - 1 */
+    int shift;       /* 32 - log2(mask + 1) */
+} Cells;
+
+/* An empty table with room for `entries` (its slots at most half full). */
+static int
+cells_empty(Cells *cells, Py_ssize_t entries)
+{
+    Py_ssize_t size = 64;
+    int bits = 6;
+    while (size < 2 * entries) {
+        size *= 2;
+        bits++;
+    }
+    if (size > cells->capacity) {
+        PyMem_Free(cells->columns);
+        PyMem_Free(cells->weights);
+        cells->columns = PyMem_Malloc(size * sizeof(int32_t));
+        cells->weights = PyMem_Malloc(size * sizeof(int32_t));
+        cells->capacity = size;
+        if (cells->columns == NULL || cells->weights == NULL) {
+            cells->capacity = 0;
+            PyErr_NoMemory();
+            return -1;
+        }
+    }
+    memset(cells->columns, 0xff, size * sizeof(int32_t));
+    cells->mask = size - 1;
+    cells->shift = 32 - bits;
+    return 0;
+}
+
+/* Adds an entry to its cell; returns what the row's squared length grows by. Inlined: a
+ * call per entry cost a third of project_sums' instructions. */
+static Py_ALWAYS_INLINE inline int64_t
+cells_add(Cells *cells, int32_t column, int32_t weight)
+{
+    /* Fibonacci hashing: the columns are hashes already, but a test model's 64 columns would
+     * otherwise fill runs of neighbouring slots. */
+    Py_ssize_t slot = ((uint32_t)column * 2654435769u) >> cells->shift;
+    for (;;) {
+        const int32_t found = cells->columns[slot];
+        if (found == column) {
+            break;
+        }
+        if (found < 0) {
+            cells->columns[slot] = column;
+            cells->weights[slot] = 0;
+            break;
+        }
+        slot = (slot + 1) & cells->mask;
+    }
+    const int32_t before = cells->weights[slot];
+    cells->weights[slot] = before + weight;
+    return (2 * (int64_t)before + weight) * weight;
+}
+
+/* ---- Sums of weight rows ------------------------------------------------------------------
+ * `restrict`: the compiler may then add several heads at once (without it, it must assume
+ * that a store to the sums changes the row it reads). */
+
+static inline void
+add_sums(int64_t *restrict total, const int32_t *restrict sums, Py_ssize_t heads)
+{
+    for (Py_ssize_t h = 0; h < heads; h++) {
+        total[h] += sums[h];
+    }
+}
+
+static inline void
+add_weights(int64_t *restrict total, const int8_t *restrict row, int64_t weight, Py_ssize_t heads)
+{
+    for (Py_ssize_t h = 0; h < heads; h++) {
+        total[h] += weight * row[h];
+    }
+}
+
+/* ---- project_sums ------------------------------------------------------------------------ */
+
+PyDoc_STRVAR(project_sums_doc,
+"project_sums(out, tokens, counts, token_sums, starts, lengths, entries, weights,\n"
+"             bigram_rows, bigram_columns, marker_rows, marker_columns)\n"
+"\n"
+"Writes out[r, :heads] = the sums over row r's tokens of token_sums[t, :heads] plus 2 *\n"
+"weights[c, :heads] for each bigram or marker column c of the row, and out[r, heads] = the\n"
+"row's squared length: the sum over its cells of the squared summed weight of the entries\n"
+"(token t's entries[starts[t]:starts[t] + lengths[t]], bigrams and markers weigh 2) in it.\n"
+"Row r's tokens are the next counts[r] of tokens; bigram and marker rows ascend.");
+
+static PyObject *
+project_sums(PyObject *module, PyObject *args)
+{
+    PyObject *objects[12];
+    if (!PyArg_ParseTuple(args, "OOOOOOOOOOOO:project_sums", &objects[0], &objects[1],
+                          &objects[2], &objects[3], &objects[4], &objects[5], &objects[6],
+                          &objects[7], &objects[8], &objects[9], &objects[10], &objects[11])) {
+        return NULL;
+    }
+    Held held = {.count = 0};
+    Cells cells = {0};
+    int64_t *out, *tokens, *counts, *starts, *lengths, *extra_rows[2], *extra_columns[2];
+    int32_t *token_sums, *entries;
+    int8_t *weights;
+    Py_ssize_t out_shape[2], n_tokens, n_counts, sums_shape[2], n_starts, n_lengths, n_entries,
+        weights_shape[2], n_extra_rows[2], n_extra_columns[2];
+    PyObject *result = NULL;
+    if (take(&held, objects[0], "out", 8, 2, 1, (void **)&out, out_shape) < 0 ||
+        take(&held, objects[1], "tokens", 8, 1, 0, (void **)&tokens, &n_tokens) < 0 ||
+        take(&held, objects[2], "counts", 8, 1, 0, (void **)&counts, &n_counts) < 0 ||
+        take(&held, objects[3], "token_sums", 4, 2, 0, (void **)&token_sums, sums_shape) < 0 ||
+        take(&held, objects[4], "starts", 8, 1, 0, (void **)&starts, &n_starts) < 0 ||
+        take(&held, objects[5], "lengths", 8, 1, 0, (void **)&lengths, &n_lengths) < 0 ||
+        take(&held, objects[6], "entries", 4, 1, 0, (void **)&entries, &n_entries) < 0 ||
+        take(&held, objects[7], "weights", 1, 2, 0, (void **)&weights, weights_shape) < 0 ||
+        take(&held, objects[8], "bigram_rows", 8, 1, 0, (void **)&extra_rows[0],
+             &n_extra_rows[0]) < 0 ||
+        take(&held, objects[9], "bigram_columns", 8, 1, 0, (void **)&extra_columns[0],
+             &n_extra_columns[0]) < 0 ||
+        take(&held, objects[10], "marker_rows", 8, 1, 0, (void **)&extra_rows[1],
+             &n_extra_rows[1]) < 0 ||
+        take(&held, objects[11], "marker_columns", 8, 1, 0, (void **)&extra_columns[1],
+             &n_extra_columns[1]) < 0) {
+        goto done;
+    }
+    const Py_ssize_t n_rows = out_shape[0], width = out_shape[1], heads = width - 1;
+    const Py_ssize_t n_table = sums_shape[0], n_features = weights_shape[0];
+    if (n_counts != n_rows || sums_shape[1] != width || heads < 0 ||
+        weights_shape[1] < heads || n_starts != n_table || n_lengths != n_table ||
+        n_extra_rows[0] != n_extra_columns[0] || n_extra_rows[1] != n_extra_columns[1]) {
+        invalid("project_sums: the arrays' shapes do not match");
+        goto done;
+    }
+    if (n_features > INT32_MAX) {
+        invalid("project_sums: more columns than 32-bit cells hold");
+        goto done;
+    }
+    const uint32_t entry_limit = 2 * (uint32_t)n_features; /* column << 1 | heavy */
+    /* Where the next token, bigram and marker of the rows start. */
+    Py_ssize_t next = 0, next_extra[2] = {0, 0};
+    for (Py_ssize_t r = 0; r < n_rows; r++) {
+        int64_t *row = out + r * width;
+        memset(row, 0, width * sizeof(int64_t));
+        if (counts[r] < 0 || counts[r] > n_tokens - next) {
+            invalid("project_sums: counts must be >= 0 and add up to len(tokens)");
+            goto done;
+        }
+        const Py_ssize_t end = next + (Py_ssize_t)counts[r];
+        /* The row's entries at most, to size the table. */
+        Py_ssize_t size = 0;
+        for (Py_ssize_t i = next; i < end; i++) {
+            const int64_t t = tokens[i];
+            if (t < 0 || t >= n_table || starts[t] < 0 || lengths[t] < 0 ||
+                lengths[t] > n_entries - starts[t]) {
+                invalid("project_sums: a token outside the table, or entries outside theirs");
+                goto done;
+            }
+            size += (Py_ssize_t)lengths[t];
+            /* The token table (~70,000 tokens, ~9 MB) is far larger than the caches, and the
+             * loops below are too long for the processor to run ahead to the next tokens'
+             * reads: asked for early (the entries once their start is known), they arrive
+             * in parallel (project_sums 2.9-3.7 -> 2.3-2.7 us per message here; token_sums,
+             * reading ahead in the weights, 2.2 -> 1.2). */
+            for (int64_t j = 0; j < lengths[t]; j += 16) {
+                PREFETCH(entries + starts[t] + j);
+            }
+            if (i + AHEAD < n_tokens && tokens[i + AHEAD] >= 0 && tokens[i + AHEAD] < n_table) {
+                const int64_t later = tokens[i + AHEAD];
+                PREFETCH(token_sums + later * width);
+                PREFETCH(starts + later);
+                PREFETCH(lengths + later);
+            }
+        }
+        Py_ssize_t extra_end[2];
+        for (int k = 0; k < 2; k++) {
+            extra_end[k] = next_extra[k];
+            while (extra_end[k] < n_extra_rows[k] && extra_rows[k][extra_end[k]] == r) {
+                extra_end[k]++;
+            }
+            size += extra_end[k] - next_extra[k];
+            for (Py_ssize_t i = next_extra[k]; i < extra_end[k]; i++) {
+                /* Random rows of the 8 MB of weights, as the tokens' above. */
+                const Py_ssize_t later = i + AHEAD;
+                if (later < n_extra_rows[k] && extra_columns[k][later] >= 0 &&
+                    extra_columns[k][later] < n_features) {
+                    PREFETCH(weights + extra_columns[k][later] * weights_shape[1]);
+                }
+            }
+        }
+        if (size >= (Py_ssize_t)1 << 30) {
+            invalid("project_sums: a row of more than 2^30 entries"); /* a cell's int32 */
+            goto done;
+        }
+        if (cells_empty(&cells, size) < 0) {
+            goto done;
+        }
+        int64_t squared = 0;
+        for (Py_ssize_t i = next; i < end; i++) {
+            const int64_t t = tokens[i];
+            /* The token's head sums are in the table: the entries only count for the length. */
+            add_sums(row, token_sums + t * width, heads);
+            const int32_t *entry = entries + starts[t];
+            for (int64_t j = 0; j < lengths[t]; j++) {
+                if ((uint32_t)entry[j] >= entry_limit) { /* a negative one too */
+                    invalid("project_sums: an entry's column is outside the weights");
+                    goto done;
+                }
+                squared += cells_add(&cells, entry[j] >> 1, 1 + (entry[j] & 1));
+            }
+        }
+        for (int k = 0; k < 2; k++) {
+            for (Py_ssize_t i = next_extra[k]; i < extra_end[k]; i++) {
+                const int64_t column = extra_columns[k][i];
+                if (column < 0 || column >= n_features) {
+                    invalid("project_sums: a bigram or marker column is outside the weights");
+                    goto done;
+                }
+                add_weights(row, weights + column * weights_shape[1], 2, heads);
+                squared += cells_add(&cells, (int32_t)column, 2);
+            }
+        }
+        row[heads] = squared;
+        next_extra[0] = extra_end[0];
+        next_extra[1] = extra_end[1];
+        next = end;
+    }
+    if (next != n_tokens) {
+        invalid("project_sums: counts must add up to len(tokens)");
+        goto done;
+    }
+    if (next_extra[0] != n_extra_rows[0] || next_extra[1] != n_extra_rows[1]) {
+        invalid("project_sums: bigram and marker rows must ascend, each below len(counts)");
+        goto done;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(cells.columns);
+    PyMem_Free(cells.weights);
+    release(&held);
+    return result;
+}
+
+/* ---- token_sums -------------------------------------------------------------------------- */
+
+PyDoc_STRVAR(token_sums_doc,
+"token_sums(out, entries, lengths, weights)\n"
+"\n"
+"For each token i, whose entries are the next lengths[i] of entries: writes out[i, :heads] =\n"
+"the sum of its entries' weights (1, or 2 for a word) times their int8 weight rows, and\n"
+"out[i, heads] = the sum of their squared weights. out holds int32, as the token table does:\n"
+"the sums are made in 64 bits and stored modulo 2^32 like numpy's int32 sums (a token would\n"
+"need ~8 million entries to reach 2^31).");
+
+static PyObject *
+token_sums(PyObject *module, PyObject *args)
+{
+    PyObject *objects[4];
+    if (!PyArg_ParseTuple(args, "OOOO:token_sums", &objects[0], &objects[1], &objects[2],
+                          &objects[3])) {
+        return NULL;
+    }
+    Held held = {.count = 0};
+    int32_t *out, *entries;
+    int64_t *lengths, *totals = NULL;
+    int8_t *weights;
+    Py_ssize_t out_shape[2], n_entries, n_lengths, weights_shape[2];
+    PyObject *result = NULL;
+    if (take(&held, objects[0], "out", 4, 2, 1, (void **)&out, out_shape) < 0 ||
+        take(&held, objects[1], "entries", 4, 1, 0, (void **)&entries, &n_entries) < 0 ||
+        take(&held, objects[2], "lengths", 8, 1, 0, (void **)&lengths, &n_lengths) < 0 ||
+        take(&held, objects[3], "weights", 1, 2, 0, (void **)&weights, weights_shape) < 0) {
+        goto done;
+    }
+    const Py_ssize_t width = out_shape[1], heads = width - 1, n_features = weights_shape[0];
+    if (n_lengths != out_shape[0] || heads < 0 || weights_shape[1] < heads) {
+        invalid("token_sums: the arrays' shapes do not match");
+        goto done;
+    }
+    totals = PyMem_Calloc(width > 0 ? width : 1, sizeof(int64_t));
+    if (totals == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    Py_ssize_t next = 0;
+    for (Py_ssize_t i = 0; i < n_lengths; i++) {
+        if (lengths[i] < 0 || lengths[i] > n_entries - next) {
+            invalid("token_sums: lengths must be >= 0 and add up to len(entries)");
+            goto done;
+        }
+        memset(totals, 0, width * sizeof(int64_t));
+        const Py_ssize_t end = next + (Py_ssize_t)lengths[i];
+        for (Py_ssize_t j = next; j < end; j++) {
+            /* Each entry reads a random row of the 8 MB of weights (a cache miss): read
+             * ahead, as above. */
+            if (j + AHEAD < end && entries[j + AHEAD] >= 0 &&
+                (entries[j + AHEAD] >> 1) < n_features) {
+                PREFETCH(weights + (Py_ssize_t)(entries[j + AHEAD] >> 1) * weights_shape[1]);
+            }
+            const int32_t column = entries[j] >> 1;
+            if (entries[j] < 0 || column >= n_features) {
+                invalid("token_sums: an entry's column is outside the weights");
+                goto done;
+            }
+            const int64_t weight = 1 + (entries[j] & 1);
+            add_weights(totals, weights + (Py_ssize_t)column * weights_shape[1], weight, heads);
+            totals[heads] += weight * weight;
+        }
+        for (Py_ssize_t h = 0; h < width; h++) {
+            out[i * width + h] = (int32_t)(uint32_t)totals[h];
+        }
+        next = end;
+    }
+    if (next != n_entries) {
+        invalid("token_sums: lengths must add up to len(entries)");
+        goto done;
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(totals);
+    release(&held);
+    return result;
+}
+
+/* ---- The module -------------------------------------------------------------------------- */
+
+static PyMethodDef methods[] = {
+    {"project_sums", project_sums, METH_VARARGS, project_sums_doc},
+    {"token_sums", token_sums, METH_VARARGS, token_sums_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT,
+    .m_name = "calmdesk.engine._featurecore",
+    .m_doc = "The learned models' integer sums over hashed entries (see textfeatures).",
+    .m_size = 0,
+    .m_methods = methods,
+};
+
+PyMODINIT_FUNC
+PyInit__featurecore(void)
+{
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,213 @@
+"""The C sums of the featuriser (``_featurecore.c``) and its numpy fallback give the same
+integers: ``project()`` outputs and token tables equal array for array, on realistic batches and
+at the edges; the core is built wherever a C compiler is; wrong arrays raise ValueError."""
+
+from __future__ import annotations
+
+import importlib.machinery
+import json
+import os
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from calmdesk.engine import models, textfeatures
+from calmdesk.engine.textfeatures import FeatureSettings, Featuriser, Projection
+
+CORE = textfeatures._core
+needs_core = pytest.mark.skipif(CORE is None, reason="the C core is not built here")
+CASES = Path(__file__).parent / "data" / "realistic_messages.jsonl"
+
+
+def _realistic() -> list[str]:
+    texts = [json.loads(line)["text"] for line in CASES.read_text(encoding="utf-8").splitlines()]
+    return [
+        *texts,
+        *(t.upper() for t in texts),
+        *(t.replace("i", "1").replace("o", "0").replace("a", "@") for t in texts),
+        *(f"{a} {b}" for a, b in zip(texts, reversed(texts), strict=True)),
+    ]
+
+
+def _shipped() -> Projection:
+    featuriser = models._models().featuriser
+    assert featuriser is not None and featuriser.projection is not None
+    return featuriser.projection
+
+
+def _random(n_features: int, heads: int = 8, seed: int = 0) -> Projection:
+    rng = np.random.default_rng(seed)
+    quantised = rng.integers(-128, 128, (n_features, heads), dtype=np.int8)
+    return Projection(quantised, rng.uniform(0.001, 0.05, heads).astype(np.float32))
+
+
+def _run(
+    batches: list[list[str]], projection: Projection, features: FeatureSettings
+) -> tuple[list[np.ndarray], Featuriser]:
+    featuriser = Featuriser(features, projection=projection)
+    return [featuriser.project(batch) for batch in batches], featuriser
+
+
+def _assert_same(
+    monkeypatch: pytest.MonkeyPatch,
+    batches: list[list[str]],
+    projection: Projection | None = None,
+    features: FeatureSettings | None = None,
+) -> list[np.ndarray]:
+    """Scores every batch in turn (new tokens, then known ones) with the C core and with
+    numpy; asserts equal outputs and token tables; returns the outputs."""
+    features = features or FeatureSettings()
+    projection = projection or _random(features.n_features)
+    fast, fast_featuriser = _run(batches, projection, features)
+    monkeypatch.setattr(textfeatures, "_core", None)
+    plain, plain_featuriser = _run(batches, projection, features)
+    monkeypatch.setattr(textfeatures, "_core", CORE)
+    for got, expected, batch in zip(fast, plain, batches, strict=True):
+        assert got.shape == (len(batch), projection.quantised.shape[1])
+        assert np.array_equal(got, expected), batch[:3]
+    assert np.array_equal(fast_featuriser._sums.values, plain_featuriser._sums.values)
+    assert np.array_equal(fast_featuriser._entries.values, plain_featuriser._entries.values)
+    return fast
+
+
+@needs_core
+def test_the_shipped_models_score_realistic_batches_identically(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    texts = _realistic()
+    batches = [texts[:100], texts[100:], texts, texts[::-1][:7]]
+    scores = _assert_same(monkeypatch, batches, _shipped())
+    assert np.abs(scores[0]).sum() > 0  # real weights, real scores
+
+
+EDGES: dict[str, Callable[[], list[list[str]]]] = {
+    "empty batch": lambda: [[], ["kot"], []],
+    "empty texts": lambda: [["", "   ", "\n"], ["", "kot", ""]],
+    "one word repeated 20,000 times": lambda: [["kurwa " * 20_000, "kurwa"]],
+    "a token of 9,000 entries": lambda: [["ab" * 1500, "x"]],
+    # 128 * (the heaviest token's squared weights) * tokens >= 2^31: numpy sums in int64.
+    "a batch numpy sums in int64": lambda: [["ab" * 1500, *(f"słowo{i} kot" for i in range(1200))]],
+    "more than 4,096 rows": lambda: [[f"tekst {i} numer {i % 7}!!" for i in range(4100)]],
+    "markers and bigrams only": lambda: [["!!", "?", "ĄĘ", "KURWA MAĆ?!", "Älä!!"]],
+    "a text holding the separator": lambda: [["nul\x00in \x00 the middle", "kot kot"]],
+}
+
+
+@needs_core
+@pytest.mark.parametrize("case", EDGES, ids=list(EDGES))
+def test_edge_cases_score_identically(case: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    _assert_same(monkeypatch, EDGES[case]())
+
+
+@needs_core
+@pytest.mark.parametrize("n_features", [64, 1000])
+def test_texts_sharing_cells_score_identically(
+    n_features: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 64 columns: n-grams, words, bigrams and markers of different tokens collide everywhere;
+    # 1,000: hashes reduced by a modulo, not a mask.
+    features = FeatureSettings(n_features=n_features)
+    texts = _realistic()
+    _assert_same(monkeypatch, [texts[:60], texts], _random(n_features, heads=5), features)
+
+
+@needs_core
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(
+        st.text(alphabet=st.sampled_from(list("aąbkot?!ĄX. \n")), max_size=40),
+        max_size=8,
+    )
+)
+def test_any_batch_scores_identically(texts: list[str]) -> None:
+    features = FeatureSettings(n_features=64)
+    projection = _random(64, heads=3)
+    fast = Featuriser(features, projection=projection).project(texts)
+    textfeatures._core = None
+    try:
+        plain = Featuriser(features, projection=projection).project(texts)
+    finally:
+        textfeatures._core = CORE
+    assert np.array_equal(fast, plain)
+
+
+def test_the_core_is_built_where_a_compiler_is_present() -> None:
+    if os.environ.get("CALMDESK_PURE_PYTHON"):
+        pytest.skip("installed as plain Python on purpose (CALMDESK_PURE_PYTHON)")
+    if shutil.which("cc") is None and shutil.which("gcc") is None:
+        pytest.skip("no C compiler on this machine: numpy computes the sums")
+    assert CORE is not None, "the C core is missing (reinstall with `pip install -e .`)"
+    assert str(CORE.__file__).endswith(tuple(importlib.machinery.EXTENSION_SUFFIXES))
+
+
+def _project_arguments() -> dict[str, np.ndarray]:
+    """Valid arguments of ``project_sums``: two rows, a table of three tokens."""
+    return {
+        "out": np.zeros((2, 3), np.int64),
+        "tokens": np.array([1, 2, 1], np.int64),
+        "counts": np.array([2, 1], np.int64),
+        "token_sums": np.zeros((3, 3), np.int32),
+        "starts": np.array([0, 0, 2], np.int64),
+        "lengths": np.array([0, 2, 1], np.int64),
+        "entries": np.array([3 << 1, 5 << 1 | 1, 3 << 1], np.int32),
+        "weights": np.ones((8, 2), np.int8),
+        "bigram_rows": np.array([0, 1], np.int64),
+        "bigram_columns": np.array([3, 7], np.int64),
+        "marker_rows": np.zeros(0, np.int64),
+        "marker_columns": np.zeros(0, np.int64),
+    }
+
+
+@needs_core
+def test_project_sums_are_the_squared_cells() -> None:
+    arguments = _project_arguments()
+    CORE.project_sums(*arguments.values())
+    # Row 0: tokens 1 and 2 (column 3 weight 1, column 5 weight 2, column 3 weight 1) and a
+    # bigram in column 3 (weight 2): cells 3 -> 4, 5 -> 2. Row 1: token 1, bigram in 7.
+    assert arguments["out"][:, 2].tolist() == [4**2 + 2**2, 1 + 2**2 + 2**2]
+    assert arguments["out"][:, :2].tolist() == [[2, 2], [2, 2]]  # the bigrams' 2 * weights
+
+
+BROKEN = {
+    "counts past the tokens": ("counts", np.array([2, 2], np.int64)),
+    "counts short of the tokens": ("counts", np.array([1, 1], np.int64)),
+    "a token outside the table": ("tokens", np.array([1, 3, 1], np.int64)),
+    "entries past the array": ("lengths", np.array([0, 2, 5], np.int64)),
+    "a column outside the weights": ("entries", np.array([3 << 1, 8 << 1, 3 << 1], np.int32)),
+    "bigram rows descending": ("bigram_rows", np.array([1, 0], np.int64)),
+    "a bigram row past the rows": ("bigram_rows", np.array([0, 2], np.int64)),
+    "a bigram column outside": ("bigram_columns", np.array([3, -1], np.int64)),
+    "int32 tokens": ("tokens", np.array([1, 2, 1], np.int32)),
+    "a read-only output": ("out", np.broadcast_to(np.zeros(3, np.int64), (2, 3))),
+    "a table of another width": ("token_sums", np.zeros((3, 4), np.int32)),
+    "a strided array": ("tokens", np.array([1, 0, 2, 0, 1, 0], np.int64)[::2]),
+}
+
+
+@needs_core
+@pytest.mark.parametrize("case", BROKEN, ids=list(BROKEN))
+def test_project_sums_refuses_wrong_arrays(case: str) -> None:
+    name, value = BROKEN[case]
+    arguments = {**_project_arguments(), name: value}
+    with pytest.raises((ValueError, BufferError)):
+        CORE.project_sums(*arguments.values())
+
+
+@needs_core
+def test_token_sums_refuse_wrong_arrays() -> None:
+    out, weights = np.zeros((2, 3), np.int32), np.ones((8, 2), np.int8)
+    entries = np.array([3 << 1, 5 << 1 | 1, 3 << 1], np.int32)
+    CORE.token_sums(out, entries, np.array([2, 1], np.int64), weights)
+    assert out.tolist() == [[3, 3, 5], [1, 1, 1]]  # weights 1 and 2; squared: 1 + 4
+    for lengths in ([2, 2], [1, 1], [-1, 4]):
+        with pytest.raises(ValueError):
+            CORE.token_sums(out, entries, np.array(lengths, np.int64), weights)
+    with pytest.raises(ValueError):
+        CORE.token_sums(out, entries + (8 << 1), np.array([2, 1], np.int64), weights)
+    with pytest.raises(ValueError):
+        CORE.token_sums(np.zeros((2, 4), np.int32), entries, np.array([2, 1], np.int64), weights)
