@@ -30,8 +30,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from itertools import chain, compress, repeat
-from operator import attrgetter, contains, itemgetter
+from itertools import compress, repeat
+from operator import attrgetter, contains
+from typing import Any, Final
 
 import numpy as np
 
@@ -130,10 +131,20 @@ def fuse(
     ).row(0)
 
 
-_CATEGORY_VALUES = itemgetter(*ABUSE_CATEGORIES)
-_EMOTION_VALUES = itemgetter(*EMOTIONS)
-_CATEGORIES_OF = attrgetter("categories")
-_EMOTIONS_OF = attrgetter("emotions")
+# The labels in vocabulary order, for rule_arrays (Final: compiled, read from C variables).
+if len(ABUSE_CATEGORIES) != 5 or len(EMOTIONS) != 6:
+    raise ImportError("fusion.rule_arrays must name every label of the vocabulary")
+_P: Final = ABUSE_CATEGORIES[0]
+_I: Final = ABUSE_CATEGORIES[1]
+_T: Final = ABUSE_CATEGORIES[2]
+_D: Final = ABUSE_CATEGORIES[3]
+_H: Final = ABUSE_CATEGORIES[4]
+_AN: Final = EMOTIONS[0]
+_FR: Final = EMOTIONS[1]
+_DI: Final = EMOTIONS[2]
+_AX: Final = EMOTIONS[3]
+_SA: Final = EMOTIONS[4]
+_ST: Final = EMOTIONS[5]
 _STRONG_OF = attrgetter("strong")
 _DISCOUNTED_OF = attrgetter("discounted")
 _AT_THINGS_OF = attrgetter("at_things")
@@ -148,19 +159,22 @@ _MENACING = [ABUSE_CATEGORIES.index(name) for name in ("threat", "sexual_harassm
 
 def rule_arrays(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
     """The rules' category (n, 5) and emotion (n, 6) confidences of ``findings``."""
-    # map and chain keep the per-message work in C: a third faster than a list of tuples.
+    # One list of Python floats per kind, made an array at once. Compiled, the loop reads each
+    # dict in C; typed Any, the floats are passed on rather than unboxed to C doubles and boxed
+    # again (map/chain over itemgetters into one fromiter cost twice the instructions).
     n = len(findings)
-    categories = np.fromiter(
-        chain.from_iterable(map(_CATEGORY_VALUES, map(_CATEGORIES_OF, findings))),
-        dtype=float,
-        count=n * len(ABUSE_CATEGORIES),
-    )
-    emotions = np.fromiter(
-        chain.from_iterable(map(_EMOTION_VALUES, map(_EMOTIONS_OF, findings))),
-        dtype=float,
-        count=n * len(EMOTIONS),
-    )
-    return categories.reshape(n, len(ABUSE_CATEGORIES)), emotions.reshape(n, len(EMOTIONS))
+    categories: list[Any] = []
+    emotions: list[Any] = []
+    for f in findings:
+        found: dict[str, Any] = f.categories
+        categories += (found[_P], found[_I], found[_T], found[_D], found[_H])
+        felt: dict[str, Any] = f.emotions
+        emotions += (felt[_AN], felt[_FR], felt[_DI], felt[_AX], felt[_SA], felt[_ST])
+    # fromiter reads a list of floats twice as fast as np.array, which works out the shape and
+    # each item's type first.
+    rules = np.fromiter(categories, dtype=float, count=len(categories))
+    felt_rules = np.fromiter(emotions, dtype=float, count=len(emotions))
+    return rules.reshape(n, len(ABUSE_CATEGORIES)), felt_rules.reshape(n, len(EMOTIONS))
 
 
 def row_max(scores: np.ndarray) -> np.ndarray:
