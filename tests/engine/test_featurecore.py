@@ -70,9 +70,18 @@ def _assert_same(
     for got, expected, batch in zip(fast, plain, batches, strict=True):
         assert got.shape == (len(batch), projection.quantised.shape[1])
         assert np.array_equal(got, expected), batch[:3]
-    assert np.array_equal(fast_featuriser._sums.values, plain_featuriser._sums.values)
-    assert np.array_equal(fast_featuriser._entries.values, plain_featuriser._entries.values)
+    _assert_same_tables(fast_featuriser, plain_featuriser)
     return fast
+
+
+TABLE = ("_entries", "_start", "_length", "_first", "_last", "_sums")
+
+
+def _assert_same_tables(fast: Featuriser, plain: Featuriser) -> None:
+    for name in TABLE:
+        got, expected = getattr(fast, name).values, getattr(plain, name).values
+        assert got.dtype == expected.dtype, name
+        assert np.array_equal(got, expected), name
 
 
 @needs_core
@@ -134,6 +143,120 @@ def test_any_batch_scores_identically(texts: list[str]) -> None:
     finally:
         textfeatures._core = CORE
     assert np.array_equal(fast, plain)
+
+
+def _added(
+    monkeypatch: pytest.MonkeyPatch,
+    batches: list[list[str]],
+    features: FeatureSettings,
+    projection: Projection | None,
+) -> Featuriser:
+    """Adds each batch of new tokens to a token table with the C core and with numpy; asserts
+    equal tables; returns the C core's featuriser."""
+    fast = Featuriser(features, projection=projection)
+    for tokens in batches:
+        fast._add(tokens)
+    monkeypatch.setattr(textfeatures, "_core", None)
+    plain = Featuriser(features, projection=projection)
+    for tokens in batches:
+        plain._add(tokens)
+    monkeypatch.setattr(textfeatures, "_core", CORE)
+    _assert_same_tables(fast, plain)
+    return fast
+
+
+NEW_TOKENS: dict[str, list[list[str]]] = {
+    "no tokens": [[], ["kot"], []],
+    "tokens of one character": [["a", "!", "ą", "1"], ["b"]],
+    "a token of 10,000 characters": [["abcdefghijklmnopqrstuvwxyząęó" * 345, "kot"]],
+    "non-BMP characters": [["😀", "a😀b", "𝔨𝔬𝔱,𝔭𝔦𝔢𝔰", "􏿿"]],
+    "tokens holding a NUL": [["\x00", "a\x00b", "ko\x00t,pies"]],
+    "words inside one token": [["ty,debilu", "a.b.c.d", "...", "kot!"]],
+    "letters repeated": [["kurwaaaaa", "!!!!!", "aaa", "ooo,kot"]],
+}
+NGRAMS = {"2-4": (2, 4), "1-1": (1, 1), "3-5": (3, 5), "5-5": (5, 5), "0-2": (0, 2)}
+
+
+@needs_core
+@pytest.mark.parametrize("ngrams", NGRAMS, ids=list(NGRAMS))
+@pytest.mark.parametrize("case", NEW_TOKENS, ids=list(NEW_TOKENS))
+def test_new_tokens_hash_identically(
+    case: str, ngrams: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    features = FeatureSettings(char_ngrams=NGRAMS[ngrams])
+    projection = _random(features.n_features, heads=28)  # rows padded to 32 bytes
+    fast = _added(monkeypatch, NEW_TOKENS[case], features, projection)
+    assert fast._length.size == 1 + sum(map(len, NEW_TOKENS[case]))  # token 0: the break
+
+
+@needs_core
+@pytest.mark.parametrize("n_features", [64, 1000, 2**18 + 3])
+def test_new_tokens_hash_identically_into_any_width(
+    n_features: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Modulo, not a mask, where the width is no power of two; 5 heads: rows of 8 bytes.
+    features = FeatureSettings(n_features=n_features, char_ngrams=(3, 5))
+    tokens = sorted({token for text in _realistic() for token in text.lower().split()})
+    fast = _added(monkeypatch, [tokens[:50], tokens[50:]], features, _random(n_features, 5))
+    assert (fast._entries.values >> 1).max() < n_features
+    # And without a projection (training): no sums.
+    _added(monkeypatch, [tokens], features, None)
+
+
+def _entries_arguments() -> dict[str, object]:
+    """Valid arguments of ``token_entries``: the tokens "ab" (no word) and "k" (one)."""
+    return {
+        "entries": np.zeros(32, np.int32),
+        "lengths": np.zeros(2, np.int64),
+        "first": np.zeros(2, np.int64),
+        "last": np.zeros(2, np.int64),
+        "codes": np.array([ord(c) for c in " ab  k "], np.int32),
+        "sizes": np.array([2, 1], np.int64),
+        "word_ids": np.array([7], np.int64),
+        "pieces": np.array([0, 1], np.int64),
+        "low": 2,
+        "high": 4,
+        "n_features": 64,
+    }
+
+
+@needs_core
+def test_token_entries_count_the_windows_inside_each_token() -> None:
+    arguments = _entries_arguments()
+    used = CORE.token_entries(*arguments.values())
+    # " ab ": 3 bigrams, 2 trigrams, 1 four-gram; " k ": 2 bigrams, 1 trigram and the word.
+    assert arguments["lengths"].tolist() == [6, 4]
+    assert used == 10
+    assert arguments["first"].tolist() == [-1, 7] and arguments["last"].tolist() == [-1, 7]
+    entries = arguments["entries"][:used]
+    assert (7 << 1 | 1) in entries[6:].tolist()
+    assert entries[:6].tolist() == sorted(entries[:6].tolist())
+
+
+BROKEN_ENTRIES = {
+    "sizes past the codes": ("sizes", np.array([2, 2], np.int64)),
+    "sizes short of the codes": ("sizes", np.array([1, 1], np.int64)),
+    "a negative size": ("sizes", np.array([-1, 4], np.int64)),
+    "pieces past the words": ("pieces", np.array([1, 1], np.int64)),
+    "pieces short of the words": ("pieces", np.array([0, 0], np.int64)),
+    "a word id outside": ("word_ids", np.array([64], np.int64)),
+    "a negative word id": ("word_ids", np.array([-1], np.int64)),
+    "too little room": ("entries", np.zeros(9, np.int32)),
+    "lengths of another size": ("lengths", np.zeros(3, np.int64)),
+    "read-only entries": ("entries", np.broadcast_to(np.zeros(1, np.int32), (32,))),
+    "uint8 codes": ("codes", np.array([32, 97, 98, 32, 32, 107, 32], np.uint8)),
+    "no columns": ("n_features", 0),
+    "more columns than int32 entries hold": ("n_features", 2**31),
+}
+
+
+@needs_core
+@pytest.mark.parametrize("case", BROKEN_ENTRIES, ids=list(BROKEN_ENTRIES))
+def test_token_entries_refuse_wrong_arrays(case: str) -> None:
+    name, value = BROKEN_ENTRIES[case]
+    arguments = {**_entries_arguments(), name: value}
+    with pytest.raises((ValueError, BufferError)):
+        CORE.token_entries(*arguments.values())
 
 
 def test_the_core_is_built_where_a_compiler_is_present() -> None:

@@ -1,11 +1,12 @@
-/* The learned models' integer sums over hashed entries (textfeatures.Featuriser), in C.
+/* The learned models' integer sums over hashed entries (textfeatures.Featuriser), and the
+ * entries of new tokens, in C.
  *
- * numpy computes these sums without a Python loop, but only through whole-batch passes: the
- * exact row lengths need every entry key of a batch built and sorted (~75,000 per 512 texts),
- * and the sums of int8 weight rows gather copies of them first. Here each row (or token) is
- * one pass over its entries, with 64-bit accumulators. The results are the same integers, so
- * textfeatures keeps its numpy code as the fallback (no compiler, CALMDESK_PURE_PYTHON=1) and
- * the tests compare both.
+ * numpy computes these without a Python loop, but only through whole-batch passes: the exact
+ * row lengths need every entry key of a batch built and sorted (~75,000 per 512 texts), the
+ * sums of int8 weight rows gather copies of them first, and a new token's entries are hashed
+ * and grouped by sorting the whole batch's. Here each row (or token) is one pass over its
+ * entries. The results are the same integers in the same order, so textfeatures keeps its
+ * numpy code as the fallback (no compiler, CALMDESK_PURE_PYTHON=1) and the tests compare both.
  *
  * Only the CPython C API and the buffer protocol: the build environment has no numpy. Arrays
  * come from our own code, but every shape, index and order is checked: a wrong one raises
@@ -171,6 +172,29 @@ add_weights(int64_t *restrict total, const int8_t *restrict row, int64_t weight,
 {
     for (Py_ssize_t h = 0; h < heads; h++) {
         total[h] += weight * row[h];
+    }
+}
+
+/* A token's sums, kept modulo 2^32 as the token table stores them: adding an entry's row in
+ * 32-bit lanes, shifted by one for a word (weight 2), vectorises without 64-bit widening or
+ * multiplications. The shipped weight rows are padded to 32 bytes (textfeatures._padded_rows):
+ * with that width known, the compiler adds whole rows (token_sums 180 -> 101 instructions per
+ * entry, callgrind, where 64-bit lanes and a multiplication by the weight were used). */
+#define PADDED_ROW 32
+
+static inline void
+add_row_padded(uint32_t *restrict total, const int8_t *restrict row, int shift)
+{
+    for (int h = 0; h < PADDED_ROW; h++) {
+        total[h] += (uint32_t)(int32_t)row[h] << shift;
+    }
+}
+
+static inline void
+add_row(uint32_t *restrict total, const int8_t *restrict row, int shift, Py_ssize_t heads)
+{
+    for (Py_ssize_t h = 0; h < heads; h++) {
+        total[h] += (uint32_t)(int32_t)row[h] << shift;
     }
 }
 
@@ -346,8 +370,8 @@ PyDoc_STRVAR(token_sums_doc,
 "For each token i, whose entries are the next lengths[i] of entries: writes out[i, :heads] =\n"
 "the sum of its entries' weights (1, or 2 for a word) times their int8 weight rows, and\n"
 "out[i, heads] = the sum of their squared weights. out holds int32, as the token table does:\n"
-"the sums are made in 64 bits and stored modulo 2^32 like numpy's int32 sums (a token would\n"
-"need ~8 million entries to reach 2^31).");
+"the sums are made modulo 2^32 like numpy's int32 sums (a token would need ~8 million\n"
+"entries to reach 2^31).");
 
 static PyObject *
 token_sums(PyObject *module, PyObject *args)
@@ -359,7 +383,8 @@ token_sums(PyObject *module, PyObject *args)
     }
     Held held = {.count = 0};
     int32_t *out, *entries;
-    int64_t *lengths, *totals = NULL;
+    int64_t *lengths;
+    uint32_t *totals = NULL;
     int8_t *weights;
     Py_ssize_t out_shape[2], n_entries, n_lengths, weights_shape[2];
     PyObject *result = NULL;
@@ -374,7 +399,9 @@ token_sums(PyObject *module, PyObject *args)
         invalid("token_sums: the arrays' shapes do not match");
         goto done;
     }
-    totals = PyMem_Calloc(width > 0 ? width : 1, sizeof(int64_t));
+    const Py_ssize_t row_width = weights_shape[1];
+    const int padded = row_width == PADDED_ROW;
+    totals = PyMem_Calloc(padded ? PADDED_ROW : (heads > 0 ? heads : 1), sizeof(uint32_t));
     if (totals == NULL) {
         PyErr_NoMemory();
         goto done;
@@ -385,27 +412,33 @@ token_sums(PyObject *module, PyObject *args)
             invalid("token_sums: lengths must be >= 0 and add up to len(entries)");
             goto done;
         }
-        memset(totals, 0, width * sizeof(int64_t));
+        memset(totals, 0, (padded ? PADDED_ROW : heads) * sizeof(uint32_t));
+        uint32_t squared = 0;
         const Py_ssize_t end = next + (Py_ssize_t)lengths[i];
         for (Py_ssize_t j = next; j < end; j++) {
             /* Each entry reads a random row of the 8 MB of weights (a cache miss): read
-             * ahead, as above. */
-            if (j + AHEAD < end && entries[j + AHEAD] >= 0 &&
+             * ahead, as above, into the next tokens' entries too (a token has ~30). */
+            if (j + AHEAD < n_entries && entries[j + AHEAD] >= 0 &&
                 (entries[j + AHEAD] >> 1) < n_features) {
-                PREFETCH(weights + (Py_ssize_t)(entries[j + AHEAD] >> 1) * weights_shape[1]);
+                PREFETCH(weights + (Py_ssize_t)(entries[j + AHEAD] >> 1) * row_width);
             }
             const int32_t column = entries[j] >> 1;
             if (entries[j] < 0 || column >= n_features) {
                 invalid("token_sums: an entry's column is outside the weights");
                 goto done;
             }
-            const int64_t weight = 1 + (entries[j] & 1);
-            add_weights(totals, weights + (Py_ssize_t)column * weights_shape[1], weight, heads);
-            totals[heads] += weight * weight;
+            const int heavy = entries[j] & 1;
+            const int8_t *row = weights + (Py_ssize_t)column * row_width;
+            if (padded) {
+                add_row_padded(totals, row, heavy);
+            }
+            else {
+                add_row(totals, row, heavy, heads);
+            }
+            squared += heavy ? 4 : 1;
         }
-        for (Py_ssize_t h = 0; h < width; h++) {
-            out[i * width + h] = (int32_t)(uint32_t)totals[h];
-        }
+        memcpy(out + i * width, totals, heads * sizeof(int32_t));
+        out[i * width + heads] = (int32_t)squared;
         next = end;
     }
     if (next != n_entries) {
@@ -419,11 +452,175 @@ done:
     return result;
 }
 
+/* ---- token_entries ------------------------------------------------------------------------
+ * The entries of new tokens (Featuriser._add): numpy hashes every window of a batch's code
+ * points for each n, keeps those inside one token, then sorts owner << (b + 1) | entry keys of
+ * the whole batch to group them by token. Here each token is hashed, and its ~30 entries
+ * sorted, on their own. The arithmetic is numpy's: uint64 wrapping like its uint64 arrays. */
+
+#define PRIME 1099511628211ull  /* textfeatures._PRIME */
+#define BIGRAM_MIX 1000003      /* textfeatures._BIGRAM_MIX */
+#define INSERTION_SORT_MAX 48   /* longer runs (very long tokens) go to qsort */
+
+static inline uint64_t
+mix(uint64_t h) /* textfeatures._mix */
+{
+    h ^= h >> 33;
+    h *= 0xFF51AFD7ED558CCDull;
+    return h ^ (h >> 33);
+}
+
+static int
+compare_entries(const void *a, const void *b)
+{
+    const int32_t x = *(const int32_t *)a, y = *(const int32_t *)b;
+    return (x > y) - (x < y);
+}
+
+static void
+sort_entries(int32_t *entries, Py_ssize_t n)
+{
+    if (n > INSERTION_SORT_MAX) {
+        qsort(entries, (size_t)n, sizeof(int32_t), compare_entries);
+        return;
+    }
+    for (Py_ssize_t i = 1; i < n; i++) {
+        const int32_t entry = entries[i];
+        Py_ssize_t j = i;
+        while (j > 0 && entries[j - 1] > entry) {
+            entries[j] = entries[j - 1];
+            j--;
+        }
+        entries[j] = entry;
+    }
+}
+
+PyDoc_STRVAR(token_entries_doc,
+"token_entries(entries, lengths, first, last, codes, sizes, word_ids, pieces, low, high,\n"
+"              n_features) -> int\n"
+"\n"
+"For each token i, whose padded form \" token \" is the next sizes[i] + 2 of codes (code\n"
+"points) and whose words are the next pieces[i] of word_ids (columns): writes its entries\n"
+"(column << 1 | heavy), ascending, after the previous token's in entries, their number in\n"
+"lengths[i], and its first and last word in first[i] and last[i] (-1: none). Its entries are\n"
+"the hashed character n-grams of its padded form for n in [low, high] (weight 1), its words\n"
+"and the bigrams of consecutive words (weight 2), as textfeatures hashes them. Returns the\n"
+"number of entries written.");
+
+static PyObject *
+token_entries(PyObject *module, PyObject *args)
+{
+    PyObject *objects[8];
+    Py_ssize_t low, high, n_features;
+    if (!PyArg_ParseTuple(args, "OOOOOOOOnnn:token_entries", &objects[0], &objects[1],
+                          &objects[2], &objects[3], &objects[4], &objects[5], &objects[6],
+                          &objects[7], &low, &high, &n_features)) {
+        return NULL;
+    }
+    Held held = {.count = 0};
+    int32_t *entries, *codes;
+    int64_t *lengths, *first, *last, *sizes, *word_ids, *pieces;
+    Py_ssize_t capacity, n_lengths, n_first, n_last, n_codes, n_tokens, n_words, n_pieces;
+    PyObject *result = NULL;
+    if (take(&held, objects[0], "entries", 4, 1, 1, (void **)&entries, &capacity) < 0 ||
+        take(&held, objects[1], "lengths", 8, 1, 1, (void **)&lengths, &n_lengths) < 0 ||
+        take(&held, objects[2], "first", 8, 1, 1, (void **)&first, &n_first) < 0 ||
+        take(&held, objects[3], "last", 8, 1, 1, (void **)&last, &n_last) < 0 ||
+        take(&held, objects[4], "codes", 4, 1, 0, (void **)&codes, &n_codes) < 0 ||
+        take(&held, objects[5], "sizes", 8, 1, 0, (void **)&sizes, &n_tokens) < 0 ||
+        take(&held, objects[6], "word_ids", 8, 1, 0, (void **)&word_ids, &n_words) < 0 ||
+        take(&held, objects[7], "pieces", 8, 1, 0, (void **)&pieces, &n_pieces) < 0) {
+        goto done;
+    }
+    if (n_lengths != n_tokens || n_first != n_tokens || n_last != n_tokens ||
+        n_pieces != n_tokens) {
+        invalid("token_entries: the arrays' shapes do not match");
+        goto done;
+    }
+    if (n_features < 1 || n_features > (Py_ssize_t)1 << 30) {
+        invalid("token_entries: n_features must be in [1, 2^30] (entries are int32)");
+        goto done;
+    }
+    const uint64_t columns = (uint64_t)n_features;
+    const int masked = (columns & (columns - 1)) == 0; /* textfeatures._column */
+    if (low < 1) {
+        low = 1; /* n starts at 1 */
+    }
+    /* Where the next token's codes, words and entries start. */
+    Py_ssize_t code = 0, word = 0, written = 0;
+    for (Py_ssize_t i = 0; i < n_tokens; i++) {
+        if (sizes[i] < 0 || sizes[i] > n_codes - 2 - code || pieces[i] < 0 ||
+            pieces[i] > n_words - word) {
+            invalid("token_entries: sizes and pieces must be >= 0, and fit codes and words");
+            goto done;
+        }
+        const Py_ssize_t span = (Py_ssize_t)sizes[i] + 2, words = (Py_ssize_t)pieces[i];
+        const Py_ssize_t top = high < span ? high : span; /* longer windows leave the token */
+        /* Its entries: (span - n + 1) n-grams for each n, its words and their bigrams. */
+        Py_ssize_t needed = words > 0 ? 2 * words - 1 : 0;
+        for (Py_ssize_t n = low; n <= top; n++) {
+            needed += span - n + 1;
+        }
+        if (needed > capacity - written) {
+            invalid("token_entries: more entries than the array holds");
+            goto done;
+        }
+        int32_t *out = entries + written;
+        Py_ssize_t k = 0;
+        const int32_t *padded = codes + code;
+        for (Py_ssize_t start = 0; start + low <= span; start++) {
+            /* The polynomial hash of the window of n codes from start grows with n; the salt
+             * n * P^n follows it. */
+            uint64_t hash = 0, power = 1;
+            const Py_ssize_t longest = top < span - start ? top : span - start;
+            for (Py_ssize_t n = 1; n <= longest; n++) {
+                hash = hash * PRIME + (uint64_t)(uint32_t)padded[start + n - 1];
+                power *= PRIME;
+                if (n >= low) {
+                    const uint64_t mixed = mix(hash + (uint64_t)n * power);
+                    const uint64_t column = masked ? mixed & (columns - 1) : mixed % columns;
+                    out[k++] = (int32_t)(column << 1);
+                }
+            }
+        }
+        const int64_t *ids = word_ids + word;
+        for (Py_ssize_t w = 0; w < words; w++) {
+            if (ids[w] < 0 || ids[w] >= n_features) {
+                invalid("token_entries: a word id outside [0, n_features)");
+                goto done;
+            }
+            out[k++] = (int32_t)(ids[w] << 1 | 1);
+            if (w > 0) {
+                /* < 2^30 * 1000003 + 2^30: no overflow. */
+                const int64_t pair = ids[w - 1] * BIGRAM_MIX + ids[w];
+                const int64_t column = masked ? pair & (n_features - 1) : pair % n_features;
+                out[k++] = (int32_t)(column << 1 | 1);
+            }
+        }
+        sort_entries(out, k);
+        lengths[i] = k;
+        first[i] = words > 0 ? ids[0] : -1;
+        last[i] = words > 0 ? ids[words - 1] : -1;
+        written += k;
+        code += span;
+        word += words;
+    }
+    if (code != n_codes || word != n_words) {
+        invalid("token_entries: sizes must add up to the codes, pieces to the words");
+        goto done;
+    }
+    result = PyLong_FromSsize_t(written);
+done:
+    release(&held);
+    return result;
+}
+
 /* ---- The module -------------------------------------------------------------------------- */
 
 static PyMethodDef methods[] = {
     {"project_sums", project_sums, METH_VARARGS, project_sums_doc},
     {"token_sums", token_sums, METH_VARARGS, token_sums_doc},
+    {"token_entries", token_entries, METH_VARARGS, token_entries_doc},
     {NULL, NULL, 0, NULL},
 };
 

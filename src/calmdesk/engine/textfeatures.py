@@ -516,37 +516,20 @@ class Featuriser:
 
     def _add(self, tokens: list[str]) -> None:
         """Hash the n-grams and word of each new token into the token table (vectorised)."""
+        if not tokens:
+            return  # (``_squeezed`` of no tokens would give one empty token)
         squeezed, codes, owner = self._squeezed(tokens)
-        grams, gram_owners = self._char_ngrams(codes, owner)
         # Words (and bigrams of words inside one token, as in "ty,debilu") weigh 2.
         pieces = [[token] if token.isalnum() else _WORD.findall(token) for token in squeezed]
         per_token = np.fromiter(map(len, pieces), dtype=np.int64, count=len(pieces))
         word_ids = self._word_ids(list(chain.from_iterable(pieces)))
-        word_owner = np.repeat(np.arange(len(tokens)), per_token)
-        inner = word_owner[1:] == word_owner[:-1]
-        inner_ids = self._column(word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner])
-        # The order of a token's entries does not matter (sums, and sorted cells per batch):
-        # one sort of owner << (b + 1) | column << 1 | (weight is 2) groups them by token.
-        bits = self._col_bits + 1
-        keys = np.concatenate(
-            [
-                gram_owners << bits | grams << 1,
-                word_owner << bits | word_ids << 1 | 1,
-                word_owner[1:][inner] << bits | inner_ids << 1 | 1,
-            ]
-        )
-        if len(tokens) << bits < 2**31:
-            keys = keys.astype(np.int32)  # sorted twice as fast
-        keys.sort()
-        entries = (keys & ((1 << bits) - 1)).astype(np.int32)
         heavy_count = per_token + np.maximum(per_token - 1, 0)
-        lengths = np.bincount(gram_owners, minlength=len(tokens)) + heavy_count
-        has = per_token > 0
-        ends = np.cumsum(per_token)
-        first = np.full(len(tokens), -1, dtype=np.int64)
-        last = np.full(len(tokens), -1, dtype=np.int64)
-        first[has] = word_ids[(ends - per_token)[has]]
-        last[has] = word_ids[ends[has] - 1]
+        if _core is not None:
+            entries, lengths, first, last = self._core_entries(squeezed, codes, per_token, word_ids)
+        else:
+            entries, lengths, first, last = self._entries_of(
+                codes, owner, per_token, word_ids, heavy_count
+            )
         if self._rows is not None:
             # Every token has entries (its padded form has at least two character bigrams).
             sums = np.empty((len(tokens), self._heads + 1), dtype=np.int32)
@@ -570,6 +553,72 @@ class Featuriser:
         self._first.append(first)
         self._last.append(last)
         self._entries.append(entries)
+
+    def _entries_of(
+        self,
+        codes: np.ndarray,
+        owner: np.ndarray,
+        per_token: np.ndarray,
+        word_ids: np.ndarray,
+        heavy_count: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """New tokens' entries (each token's ascending, one token after another), how many
+        each has, and each one's first and last word (-1: none); numpy."""
+        grams, gram_owners = self._char_ngrams(codes, owner)
+        n_tokens = len(per_token)
+        word_owner = np.repeat(np.arange(n_tokens), per_token)
+        inner = word_owner[1:] == word_owner[:-1]
+        inner_ids = self._column(word_ids[:-1][inner] * _BIGRAM_MIX + word_ids[1:][inner])
+        # One sort of owner << (b + 1) | column << 1 | (weight is 2) groups them by token.
+        bits = self._col_bits + 1
+        keys = np.concatenate(
+            [
+                gram_owners << bits | grams << 1,
+                word_owner << bits | word_ids << 1 | 1,
+                word_owner[1:][inner] << bits | inner_ids << 1 | 1,
+            ]
+        )
+        if n_tokens << bits < 2**31:
+            keys = keys.astype(np.int32)  # sorted twice as fast
+        keys.sort()
+        entries = (keys & ((1 << bits) - 1)).astype(np.int32)
+        lengths = np.bincount(gram_owners, minlength=n_tokens) + heavy_count
+        has = per_token > 0
+        ends = np.cumsum(per_token)
+        first = np.full(n_tokens, -1, dtype=np.int64)
+        last = np.full(n_tokens, -1, dtype=np.int64)
+        first[has] = word_ids[(ends - per_token)[has]]
+        last[has] = word_ids[ends[has] - 1]
+        return entries, lengths, first, last
+
+    def _core_entries(
+        self, squeezed: list[str], codes: np.ndarray, per_token: np.ndarray, word_ids: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """:meth:`_entries_of` from the C core: each token hashed and its entries sorted on
+        their own, where numpy hashes and sorts the batch's as a whole."""
+        assert _core is not None
+        n_tokens = len(squeezed)
+        low, high = self.settings.char_ngrams
+        # Room for every n-gram length at every code, plus each word and its bigram.
+        lengths_hashed = max(0, min(high, len(codes)) - max(low, 1) + 1)
+        entries = np.empty(len(codes) * lengths_hashed + 2 * len(word_ids), dtype=np.int32)
+        lengths = np.empty(n_tokens, dtype=np.int64)
+        first = np.empty(n_tokens, dtype=np.int64)
+        last = np.empty(n_tokens, dtype=np.int64)
+        used = _core.token_entries(
+            entries,
+            lengths,
+            first,
+            last,
+            codes.view(np.int32),
+            np.fromiter(map(len, squeezed), dtype=np.int64, count=n_tokens),
+            word_ids,
+            per_token,
+            low,
+            high,
+            self.settings.n_features,
+        )
+        return entries[:used], lengths, first, last
 
     def _squeezed(self, tokens: list[str]) -> tuple[list[str], np.ndarray, np.ndarray]:
         """New tokens folded, letters repeated 3+ times squeezed to two; the code points of
