@@ -114,6 +114,19 @@ def test_edge_cases_score_identically(case: str, monkeypatch: pytest.MonkeyPatch
 
 
 @needs_core
+def test_a_row_past_32_bits_scores_identically(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every weight -128 and one row of 1,900 tokens of 9,004 squared weights each: its sums
+    # (about -2.2 * 10^9) pass 2^31, so the core sums that row in 64 bits, the next in 32
+    # (28 heads, as shipped: rows padded to 32 bytes, which the 32-bit lanes need).
+    features = FeatureSettings()
+    heads = 28
+    projection = Projection(
+        np.full((features.n_features, heads), -128, np.int8), np.full(heads, 0.01, np.float32)
+    )
+    _assert_same(monkeypatch, [[f"{'ab' * 1500} " * 1900, "kot"]], projection, features)
+
+
+@needs_core
 @pytest.mark.parametrize("n_features", [64, 1000])
 def test_texts_sharing_cells_score_identically(
     n_features: int, monkeypatch: pytest.MonkeyPatch
@@ -294,6 +307,23 @@ def test_project_sums_are_the_squared_cells() -> None:
     # bigram in column 3 (weight 2): cells 3 -> 4, 5 -> 2. Row 1: token 1, bigram in 7.
     assert arguments["out"][:, 2].tolist() == [4**2 + 2**2, 1 + 2**2 + 2**2]
     assert arguments["out"][:, :2].tolist() == [[2, 2], [2, 2]]  # the bigrams' 2 * weights
+
+
+@needs_core
+def test_project_sums_pass_32_bits_exactly() -> None:
+    # Token 1 sums to 2^31 - 1 and -2^31, with the squared weights such sums need (2^24): a
+    # row holding it twice passes 32 bits and is summed in 64; row 1 (token 2) in 32-bit lanes.
+    arguments = _project_arguments()
+    arguments["tokens"] = np.array([1, 1, 2], np.int64)
+    arguments["token_sums"] = np.array(
+        [[0, 0, 0], [2**31 - 1, -(2**31), 2**24], [5, -7, 3]], np.int32
+    )
+    arguments["weights"] = np.ones((8, 32), np.int8)  # padded, as the shipped rows
+    CORE.project_sums(*arguments.values())
+    assert arguments["out"].tolist() == [
+        [2 * (2**31 - 1) + 2, -(2**32) + 2, 4**2 + 4**2],
+        [5 + 2, -7 + 2, 1 + 2**2],
+    ]
 
 
 BROKEN = {

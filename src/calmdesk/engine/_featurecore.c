@@ -25,6 +25,11 @@
 #else
 #define PREFETCH(address) ((void)0)
 #endif
+#if defined(__GNUC__) || defined(__clang__)
+#define NOINLINE __attribute__((noinline))
+#else
+#define NOINLINE
+#endif
 #define AHEAD 16 /* tokens, bigrams or entries read ahead */
 
 /* ---- Arrays from Python ----------------------------------------------------------------- */
@@ -95,14 +100,17 @@ invalid(const char *message)
  * a cell holding a. */
 
 typedef struct {
-    int32_t *columns; /* -1: an empty slot */
+    /* A slot's row stamp << 32 | column: a slot of an earlier row (a smaller stamp) is empty,
+     * so a row starts without clearing the table (memset was 590 instructions a message). */
+    uint64_t *keys;
     int32_t *weights; /* a row has < 2^30 entries of weight <= 2 */
     Py_ssize_t capacity;
     Py_ssize_t mask; /* the slots in use: a power of two over twice the row's entries, - 1 */
     int shift;       /* 32 - log2(mask + 1) */
+    uint64_t stamp;  /* the row's, << 32 */
 } Cells;
 
-/* An empty table with room for `entries` (its slots at most half full). */
+/* The table for the next row, `entries` at most (its slots at most half full). */
 static int
 cells_empty(Cells *cells, Py_ssize_t entries)
 {
@@ -113,53 +121,78 @@ cells_empty(Cells *cells, Py_ssize_t entries)
         bits++;
     }
     if (size > cells->capacity) {
-        PyMem_Free(cells->columns);
+        PyMem_Free(cells->keys);
         PyMem_Free(cells->weights);
-        cells->columns = PyMem_Malloc(size * sizeof(int32_t));
+        cells->keys = PyMem_Calloc(size, sizeof(uint64_t)); /* stamp 0: empty */
         cells->weights = PyMem_Malloc(size * sizeof(int32_t));
         cells->capacity = size;
-        if (cells->columns == NULL || cells->weights == NULL) {
+        if (cells->keys == NULL || cells->weights == NULL) {
             cells->capacity = 0;
             PyErr_NoMemory();
             return -1;
         }
     }
-    memset(cells->columns, 0xff, size * sizeof(int32_t));
     cells->mask = size - 1;
     cells->shift = 32 - bits;
+    cells->stamp += (uint64_t)1 << 32;
     return 0;
 }
 
 /* Adds an entry to its cell; returns what the row's squared length grows by. Inlined: a
  * call per entry cost a third of project_sums' instructions. */
 static Py_ALWAYS_INLINE inline int64_t
-cells_add(Cells *cells, int32_t column, int32_t weight)
+cells_add(uint64_t *restrict keys, int32_t *restrict weights, int shift, Py_ssize_t mask,
+          uint64_t stamp, int32_t column, int32_t weight)
 {
     /* Fibonacci hashing: the columns are hashes already, but a test model's 64 columns would
      * otherwise fill runs of neighbouring slots. */
-    Py_ssize_t slot = ((uint32_t)column * 2654435769u) >> cells->shift;
+    Py_ssize_t slot = ((uint32_t)column * 2654435769u) >> shift;
+    const uint64_t key = stamp | (uint32_t)column;
+    int32_t before = 0;
     for (;;) {
-        const int32_t found = cells->columns[slot];
-        if (found == column) {
+        const uint64_t found = keys[slot];
+        if (found == key) {
+            before = weights[slot];
             break;
         }
-        if (found < 0) {
-            cells->columns[slot] = column;
-            cells->weights[slot] = 0;
+        if (found < stamp) {
+            keys[slot] = key;
             break;
         }
-        slot = (slot + 1) & cells->mask;
+        slot = (slot + 1) & mask;
     }
-    const int32_t before = cells->weights[slot];
-    cells->weights[slot] = before + weight;
+    weights[slot] = before + weight;
     return (2 * (int64_t)before + weight) * weight;
+}
+
+/* Adds a token's entries to their cells; returns what the row's squared length grows by, or
+ * -1 for an entry outside the weights' columns. A call per token, not inlined: inside
+ * project_sums, with its many live values, the table's fields and the entry limit were kept
+ * on the stack and loaded again for each entry (that loop 436 -> 397 M instructions over
+ * the 60,000 benchmark messages, callgrind). */
+static NOINLINE int64_t
+cells_add_entries(uint64_t *restrict keys, int32_t *restrict weights, int shift,
+                  Py_ssize_t mask, uint64_t stamp, const int32_t *entry, int64_t length,
+                  uint32_t entry_limit)
+{
+    int64_t squared = 0;
+    for (int64_t j = 0; j < length; j++) {
+        if ((uint32_t)entry[j] >= entry_limit) { /* a negative one too */
+            return -1;
+        }
+        squared += cells_add(keys, weights, shift, mask, stamp, entry[j] >> 1,
+                             1 + (entry[j] & 1));
+    }
+    return squared;
 }
 
 /* ---- Sums of weight rows ------------------------------------------------------------------
  * `restrict`: the compiler may then add several heads at once (without it, it must assume
- * that a store to the sums changes the row it reads). */
+ * that a store to the sums changes the row it reads). Not inlined into project_sums: GCC 12
+ * vectorises none of that function's loops (its 28 heads were added one by one, 144
+ * instructions per token, 173 per bigram or marker; as calls, in 32-bit lanes, 66 and 65). */
 
-static inline void
+static NOINLINE void
 add_sums(int64_t *restrict total, const int32_t *restrict sums, Py_ssize_t heads)
 {
     for (Py_ssize_t h = 0; h < heads; h++) {
@@ -167,7 +200,7 @@ add_sums(int64_t *restrict total, const int32_t *restrict sums, Py_ssize_t heads
     }
 }
 
-static inline void
+static NOINLINE void
 add_weights(int64_t *restrict total, const int8_t *restrict row, int64_t weight, Py_ssize_t heads)
 {
     for (Py_ssize_t h = 0; h < heads; h++) {
@@ -195,6 +228,22 @@ add_row(uint32_t *restrict total, const int8_t *restrict row, int shift, Py_ssiz
 {
     for (Py_ssize_t h = 0; h < heads; h++) {
         total[h] += (uint32_t)(int32_t)row[h] << shift;
+    }
+}
+
+static NOINLINE void
+add_row_narrow(uint32_t *restrict total, const int8_t *restrict row)
+{
+    add_row_padded(total, row, 1);
+}
+
+#define NARROW_HEADS PADDED_ROW /* a narrow row's lanes (see project_sums) */
+
+static NOINLINE void
+add_lanes(uint32_t *restrict total, const uint32_t *restrict sums, Py_ssize_t heads)
+{
+    for (Py_ssize_t h = 0; h < heads; h++) {
+        total[h] += sums[h];
     }
 }
 
@@ -270,6 +319,8 @@ project_sums(PyObject *module, PyObject *args)
         const Py_ssize_t end = next + (Py_ssize_t)counts[r];
         /* The row's entries at most, to size the table. */
         Py_ssize_t size = 0;
+        int64_t sum_weights = 0; /* the tokens' squared weights, from the table */
+        Py_ssize_t extras = 0;   /* bigrams and markers */
         for (Py_ssize_t i = next; i < end; i++) {
             const int64_t t = tokens[i];
             if (t < 0 || t >= n_table || starts[t] < 0 || lengths[t] < 0 ||
@@ -278,6 +329,8 @@ project_sums(PyObject *module, PyObject *args)
                 goto done;
             }
             size += (Py_ssize_t)lengths[t];
+            /* (unsigned: a negative one, not made by us, makes the row wide) */
+            sum_weights += (uint32_t)token_sums[t * width + heads];
             /* The token table (~70,000 tokens, ~9 MB) is far larger than the caches, and the
              * loops below are too long for the processor to run ahead to the next tokens'
              * reads: asked for early (the entries once their start is known), they arrive
@@ -300,6 +353,7 @@ project_sums(PyObject *module, PyObject *args)
                 extra_end[k]++;
             }
             size += extra_end[k] - next_extra[k];
+            extras += extra_end[k] - next_extra[k];
             for (Py_ssize_t i = next_extra[k]; i < extra_end[k]; i++) {
                 /* Random rows of the 8 MB of weights, as the tokens' above. */
                 const Py_ssize_t later = i + AHEAD;
@@ -316,19 +370,37 @@ project_sums(PyObject *module, PyObject *args)
         if (cells_empty(&cells, size) < 0) {
             goto done;
         }
+        uint64_t *const keys = cells.keys;
+        int32_t *const slot_weights = cells.weights;
+        const int shift = cells.shift;
+        const Py_ssize_t mask = cells.mask;
+        const uint64_t stamp = cells.stamp;
+        /* Narrow: the row's head sums fit 32 bits, so they are added in 32-bit lanes modulo
+         * 2^32 (as token_sums), without widening each to 64 bits, then sign-extended. The
+         * bound is numpy's in _summed, per row: a token's sums are at most 128 times its
+         * squared weights (the table's last column: an entry of weight w adds at most
+         * 128 w <= 128 w^2 to a head), a bigram's or marker's 256. */
+        const int narrow = heads <= NARROW_HEADS && weights_shape[1] == PADDED_ROW &&
+                           sum_weights + 2 * (int64_t)extras < ((int64_t)1 << 31) / 128;
+        uint32_t lanes[PADDED_ROW] = {0};
         int64_t squared = 0;
         for (Py_ssize_t i = next; i < end; i++) {
             const int64_t t = tokens[i];
             /* The token's head sums are in the table: the entries only count for the length. */
-            add_sums(row, token_sums + t * width, heads);
-            const int32_t *entry = entries + starts[t];
-            for (int64_t j = 0; j < lengths[t]; j++) {
-                if ((uint32_t)entry[j] >= entry_limit) { /* a negative one too */
-                    invalid("project_sums: an entry's column is outside the weights");
-                    goto done;
-                }
-                squared += cells_add(&cells, entry[j] >> 1, 1 + (entry[j] & 1));
+            if (narrow) {
+                add_lanes(lanes, (const uint32_t *)token_sums + t * width, heads);
             }
+            else {
+                add_sums(row, token_sums + t * width, heads);
+            }
+            const int32_t *entry = entries + starts[t];
+            const int64_t grown = cells_add_entries(keys, slot_weights, shift, mask, stamp,
+                                                    entry, lengths[t], entry_limit);
+            if (grown < 0) {
+                invalid("project_sums: an entry's column is outside the weights");
+                goto done;
+            }
+            squared += grown;
         }
         for (int k = 0; k < 2; k++) {
             for (Py_ssize_t i = next_extra[k]; i < extra_end[k]; i++) {
@@ -337,8 +409,18 @@ project_sums(PyObject *module, PyObject *args)
                     invalid("project_sums: a bigram or marker column is outside the weights");
                     goto done;
                 }
-                add_weights(row, weights + column * weights_shape[1], 2, heads);
-                squared += cells_add(&cells, (int32_t)column, 2);
+                if (narrow) {
+                    add_row_narrow(lanes, weights + column * PADDED_ROW);
+                }
+                else {
+                    add_weights(row, weights + column * weights_shape[1], 2, heads);
+                }
+                squared += cells_add(keys, slot_weights, shift, mask, stamp, (int32_t)column, 2);
+            }
+        }
+        if (narrow) {
+            for (Py_ssize_t h = 0; h < heads; h++) {
+                row[h] = (int32_t)lanes[h];
             }
         }
         row[heads] = squared;
@@ -356,7 +438,7 @@ project_sums(PyObject *module, PyObject *args)
     }
     result = Py_NewRef(Py_None);
 done:
-    PyMem_Free(cells.columns);
+    PyMem_Free(cells.keys);
     PyMem_Free(cells.weights);
     release(&held);
     return result;
