@@ -8,6 +8,23 @@ from typing import Final
 from calmdesk.engine.analysis import Evidence
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
+# The labels one by one, for code that names each (dict displays, reads of a Findings' dicts):
+# Final, so compiled modules read them from C variables rather than a module's dict per
+# message. A vocabulary that grows stops the import instead of dropping a label there.
+if len(ABUSE_CATEGORIES) != 5 or len(EMOTIONS) != 6:
+    raise ImportError("engine.findings names each label of the vocabulary: update it")
+PROFANITY: Final = ABUSE_CATEGORIES[0]
+INSULT: Final = ABUSE_CATEGORIES[1]
+THREAT: Final = ABUSE_CATEGORIES[2]
+DISCRIMINATION: Final = ABUSE_CATEGORIES[3]
+HARASSMENT: Final = ABUSE_CATEGORIES[4]
+ANGER: Final = EMOTIONS[0]
+FRUSTRATION: Final = EMOTIONS[1]
+DISAPPOINTMENT: Final = EMOTIONS[2]
+ANXIETY: Final = EMOTIONS[3]
+SADNESS: Final = EMOTIONS[4]
+SATISFACTION: Final = EMOTIONS[5]
+
 # Templates copied for each message's zero scores (a copy is cheaper than dict.fromkeys).
 _NO_ABUSE: Final[dict[str, float]] = dict.fromkeys(ABUSE_CATEGORIES, 0.0)
 _NO_EMOTION: Final[dict[str, float]] = dict.fromkeys(EMOTIONS, 0.0)

@@ -32,11 +32,24 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import compress, repeat
 from operator import attrgetter, contains
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 
-from calmdesk.engine.findings import Findings
+from calmdesk.engine.findings import (
+    ANGER,
+    ANXIETY,
+    DISAPPOINTMENT,
+    DISCRIMINATION,
+    FRUSTRATION,
+    HARASSMENT,
+    INSULT,
+    PROFANITY,
+    SADNESS,
+    SATISFACTION,
+    THREAT,
+    Findings,
+)
 from calmdesk.engine.vocabulary import ABUSE_CATEGORIES, EMOTIONS
 
 
@@ -131,20 +144,6 @@ def fuse(
     ).row(0)
 
 
-# The labels in vocabulary order, for rule_arrays (Final: compiled, read from C variables).
-if len(ABUSE_CATEGORIES) != 5 or len(EMOTIONS) != 6:
-    raise ImportError("fusion.rule_arrays must name every label of the vocabulary")
-_P: Final = ABUSE_CATEGORIES[0]
-_I: Final = ABUSE_CATEGORIES[1]
-_T: Final = ABUSE_CATEGORIES[2]
-_D: Final = ABUSE_CATEGORIES[3]
-_H: Final = ABUSE_CATEGORIES[4]
-_AN: Final = EMOTIONS[0]
-_FR: Final = EMOTIONS[1]
-_DI: Final = EMOTIONS[2]
-_AX: Final = EMOTIONS[3]
-_SA: Final = EMOTIONS[4]
-_ST: Final = EMOTIONS[5]
 _STRONG_OF = attrgetter("strong")
 _DISCOUNTED_OF = attrgetter("discounted")
 _AT_THINGS_OF = attrgetter("at_things")
@@ -167,9 +166,22 @@ def rule_arrays(findings: Sequence[Findings]) -> tuple[np.ndarray, np.ndarray]:
     emotions: list[Any] = []
     for f in findings:
         found: dict[str, Any] = f.categories
-        categories += (found[_P], found[_I], found[_T], found[_D], found[_H])
+        categories += (
+            found[PROFANITY],
+            found[INSULT],
+            found[THREAT],
+            found[DISCRIMINATION],
+            found[HARASSMENT],
+        )
         felt: dict[str, Any] = f.emotions
-        emotions += (felt[_AN], felt[_FR], felt[_DI], felt[_AX], felt[_SA], felt[_ST])
+        emotions += (
+            felt[ANGER],
+            felt[FRUSTRATION],
+            felt[DISAPPOINTMENT],
+            felt[ANXIETY],
+            felt[SADNESS],
+            felt[SATISFACTION],
+        )
     # fromiter reads a list of floats twice as fast as np.array, which works out the shape and
     # each item's type first.
     rules = np.fromiter(categories, dtype=float, count=len(categories))

@@ -20,7 +20,20 @@ import numpy as np
 from calmdesk import __version__
 from calmdesk.engine import fusion, models, rules
 from calmdesk.engine.analysis import Abuse, Analysis
-from calmdesk.engine.findings import Findings
+from calmdesk.engine.findings import (
+    ANGER,
+    ANXIETY,
+    DISAPPOINTMENT,
+    DISCRIMINATION,
+    FRUSTRATION,
+    HARASSMENT,
+    INSULT,
+    PROFANITY,
+    SADNESS,
+    SATISFACTION,
+    THREAT,
+    Findings,
+)
 from calmdesk.engine.severity import (
     FLAG_AT,
     NEUTRAL,
@@ -113,22 +126,8 @@ _HOSTILE_AT = [ABUSE_CATEGORIES.index(name) for name in ("insult", "threat", "di
 _HARASSMENT_AT = ABUSE_CATEGORIES.index("sexual_harassment")
 # Words the rules may have read as aimed at someone: all but profanity ("what the hell").
 _PERSONAL_AT = [i for i, name in enumerate(ABUSE_CATEGORIES) if name != "profanity"]
-# Dict displays build the score dicts three times faster than dict(zip(...)). They name every
-# label, so a vocabulary that grows must stop the import rather than drop a key from the output.
-if len(ABUSE_CATEGORIES) != 5 or len(EMOTIONS) != 6:
-    raise ImportError("the score dicts of engine.pipeline must name every label of the vocabulary")
-# Final: compiled, these are read from C variables, not looked up in the module per message.
-_PROFANITY: Final = ABUSE_CATEGORIES[0]
-_INSULT: Final = ABUSE_CATEGORIES[1]
-_THREAT: Final = ABUSE_CATEGORIES[2]
-_DISCRIMINATION: Final = ABUSE_CATEGORIES[3]
-_HARASSMENT: Final = ABUSE_CATEGORIES[4]
-_ANGER: Final = EMOTIONS[0]
-_FRUSTRATION: Final = EMOTIONS[1]
-_DISAPPOINTMENT: Final = EMOTIONS[2]
-_ANXIETY: Final = EMOTIONS[3]
-_SADNESS: Final = EMOTIONS[4]
-_SATISFACTION: Final = EMOTIONS[5]
+# Dict displays (the labels from engine.findings) build the score dicts three times faster
+# than dict(zip(...)).
 _VERSION: Final = __version__
 
 
@@ -236,10 +235,10 @@ def _analyses(batch: _Decided) -> list[Analysis]:
         Analysis(
             _VERSION,
             language,
-            Abuse(score, at_staff, {_PROFANITY: p, _INSULT: i, _THREAT: t,
-                                    _DISCRIMINATION: d, _HARASSMENT: h}),
-            {_ANGER: a, _FRUSTRATION: fr, _DISAPPOINTMENT: di, _ANXIETY: ax, _SADNESS: sa,
-             _SATISFACTION: st},
+            Abuse(score, at_staff, {PROFANITY: p, INSULT: i, THREAT: t,
+                                    DISCRIMINATION: d, HARASSMENT: h}),
+            {ANGER: a, FRUSTRATION: fr, DISAPPOINTMENT: di, ANXIETY: ax, SADNESS: sa,
+             SATISFACTION: st},
             dominant,
             list(f.intents),
             level,
@@ -281,11 +280,11 @@ def _records(batch: _Decided) -> list[dict[str, Any]]:
                     "flagged": flagged[k],
                     "score": scores[k],
                     "directed_at_staff": directed[k],
-                    "categories": {_PROFANITY: c[0], _INSULT: c[1], _THREAT: c[2],
-                                   _DISCRIMINATION: c[3], _HARASSMENT: c[4]},
+                    "categories": {PROFANITY: c[0], INSULT: c[1], THREAT: c[2],
+                                   DISCRIMINATION: c[3], HARASSMENT: c[4]},
                 },
-                "emotions": {_ANGER: e[0], _FRUSTRATION: e[1], _DISAPPOINTMENT: e[2],
-                             _ANXIETY: e[3], _SADNESS: e[4], _SATISFACTION: e[5]},
+                "emotions": {ANGER: e[0], FRUSTRATION: e[1], DISAPPOINTMENT: e[2],
+                             ANXIETY: e[3], SADNESS: e[4], SATISFACTION: e[5]},
                 "dominant_emotion": dominant[k],
                 "intents": list(f.intents),
                 "severity": severity[k],
